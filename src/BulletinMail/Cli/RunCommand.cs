@@ -1,0 +1,35 @@
+using System.CommandLine;
+using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Units;
+using BulletinMail.Hosting;
+
+namespace BulletinMail.Cli;
+
+/// <summary><c>run</c> (also with no command): the worker and its web endpoints, until stopped.</summary>
+internal static class RunCommand
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Run the worker: polling, scheduled jobs and the web UI (default command)");
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    public static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var configuration = CliContext.Configuration(parseResult);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls(configuration["Web:Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
+        builder.Services.AddWorkerOptions().AddUnitRegistry(configuration).AddReportParser().AddExtraction();
+
+        await using var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+}

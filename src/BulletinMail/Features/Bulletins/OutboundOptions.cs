@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BulletinMail.Features.Bulletins;
+
+/// <summary>How mail leaves (<c>Outbound</c> in config): <c>.eml</c> files in the outbox, or an SMTP relay.</summary>
+public sealed class OutboundOptions : IValidatableObject
+{
+    public const string Section = "Outbound";
+
+    [Required]
+    [RegularExpression("^(outbox|smtp)$", ErrorMessage = "Outbound:Kind must be outbox or smtp")]
+    public string Kind { get; set; } = "outbox";
+
+    /// <summary>The sender of acknowledgements, reminders and the bulletin.</summary>
+    [Required]
+    [EmailAddress]
+    public string From { get; set; } = "bulletin@localhost";
+
+    public SmtpSettings Smtp { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Kind == "smtp" && string.IsNullOrWhiteSpace(Smtp.Host))
+        {
+            yield return new ValidationResult("Outbound:Smtp:Host is required when Outbound:Kind is smtp", ["Smtp.Host"]);
+        }
+    }
+
+    public sealed class SmtpSettings
+    {
+        public string? Host { get; set; }
+
+        [Range(1, 65535)]
+        public int Port { get; set; } = 587;
+
+        public string Security { get; set; } = "StartTls";
+
+        public string? User { get; set; }
+
+        public string? Password { get; set; }
+
+        [Range(1, 64)]
+        public int Concurrency { get; set; } = 4;
+
+        [Range(0, 10_000)]
+        public int MaxPerSecond { get; set; }
+    }
+}

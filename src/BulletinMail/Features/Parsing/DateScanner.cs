@@ -1,0 +1,719 @@
+namespace BulletinMail.Features.Parsing;
+
+/// <summary>A date expression found in folded text.</summary>
+/// <param name="Invalid">It reads as a date but names no real day (6月31日).</param>
+internal readonly record struct DateMatch(
+    int Index,
+    int Length,
+    DateOnly? Start,
+    DateOnly? End,
+    DatePrecision Precision,
+    bool Invalid = false)
+{
+    public int EndIndex => Index + Length;
+}
+
+/// <summary>
+/// Recognises the date expressions of reports in folded text (see <see cref="TextFold"/>):
+/// Chinese (6月15日, 6月5-7日, 5月31日至6月1日, 二〇一六年六月十八日, 6月上旬, 月底), numeric
+/// (2016-06-18, 2016.6.18), English (June 15, 15 June, June 15-17, 30 June – 2 July, early June)
+/// and the approximate words (近日, 近期, recently). The year, where not written, is the one
+/// that puts the date nearest the period. Allocates nothing.
+/// </summary>
+internal static class DateScanner
+{
+    private static readonly string[] ApproximateWords = ["近日", "近期", "日前", "近来", "目前", "最近"];
+    private static readonly string[] EnglishApproximateWords = ["recently", "lately", "currently", "at present", "these days"];
+    private static readonly string[] TimesOfDay =
+        ["上午", "下午", "晚上", "晚间", "早上", "早晨", "中午", "凌晨", "傍晚", "夜间", "全天", "全日", "晚", "早", "夜"];
+
+    private static readonly string[] MonthNames =
+    [
+        "january", "february", "march", "april", "may", "june",
+        "july", "august", "september", "october", "november", "december",
+    ];
+
+    /// <summary>Reads a date expression, or an approximate word, that starts exactly at <paramref name="index"/>.</summary>
+    public static bool TryReadAt(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        match = default;
+        if (index >= text.Length)
+        {
+            return false;
+        }
+
+        if (TryReadApproximate(text, index, out var length))
+        {
+            match = new DateMatch(index, length, null, null, DatePrecision.Approximate);
+            return true;
+        }
+
+        return TryReadExact(text, index, period, out match) || TryReadPartOfThisMonth(text, index, period, out match);
+    }
+
+    /// <summary>Finds the first day or range date anywhere from <paramref name="from"/> (approximate words are not looked for).</summary>
+    public static bool TryFind(ReadOnlySpan<char> text, int from, Period period, out DateMatch match)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            var c = text[i];
+            var startsToken = char.IsAsciiDigit(c) || ChineseNumerals.DigitValue(c) > 0 || c is '十' or '〇' or '廿'
+                || (char.IsAsciiLetter(c) && (i == 0 || !char.IsAsciiLetter(text[i - 1])));
+            if (!startsToken || (i > 0 && IsNumberChar(text[i - 1])))
+            {
+                continue;
+            }
+
+            if (TryReadExact(text, i, period, out match))
+            {
+                return true;
+            }
+        }
+
+        match = default;
+        return false;
+    }
+
+    private static bool IsNumberChar(char c) => char.IsAsciiDigit(c) || c is '十' or '〇' or '廿' || ChineseNumerals.DigitValue(c) >= 0;
+
+    private static bool TryReadExact(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        var c = text[index];
+        if (char.IsAsciiLetter(c))
+        {
+            return TryReadEnglish(text, index, period, out match);
+        }
+
+        return TryReadNumeric(text, index, out match)
+            || TryReadChinese(text, index, period, out match)
+            || (char.IsAsciiDigit(c) && TryReadEnglishDayFirst(text, index, period, out match));
+    }
+
+    private static bool TryReadApproximate(ReadOnlySpan<char> text, int index, out int length)
+    {
+        var rest = text[index..];
+        foreach (var word in ApproximateWords)
+        {
+            if (rest.StartsWith(word, StringComparison.Ordinal))
+            {
+                length = word.Length;
+                return true;
+            }
+        }
+
+        foreach (var word in EnglishApproximateWords)
+        {
+            if (rest.StartsWith(word, StringComparison.OrdinalIgnoreCase)
+                && (rest.Length == word.Length || !char.IsAsciiLetter(rest[word.Length])))
+            {
+                length = word.Length;
+                return true;
+            }
+        }
+
+        length = 0;
+        return false;
+    }
+
+    // 6月15日 · 6月5-7日 · 5月30日-31日 · 5月31-6月1日 · 12月31日至1月2日 · 2016年6月18日 · 六月十八日 · 6月上旬 · 6月底
+    private static bool TryReadChinese(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        match = default;
+        var p = index;
+        var year = ReadYear(text, ref p);
+        if (!ReadMonth(text, ref p, out var month))
+        {
+            return false;
+        }
+
+        if (p < text.Length && text[p] == '份')
+        {
+            p++;
+        }
+
+        var resolvedYear = year ?? InferYear(month, period);
+        if (ReadPartOfMonth(text, ref p, out var firstDay, out var lastDay))
+        {
+            match = MakeRange(index, ReadQualifiers(text, p), resolvedYear, month, firstDay, resolvedYear, month, lastDay);
+            return true;
+        }
+
+        var n = ChineseNumerals.Read(text, p, 2, out var day);
+        if (n == 0 || day is < 1 or > 31)
+        {
+            return false;
+        }
+
+        p += n;
+        var closed = ReadDayMark(text, ref p);
+
+        if (ReadRangeTail(text, p, out var tailEnd, out var endYear, out var endMonth, out var endDay, out var tailClosed)
+            && (closed || tailClosed))
+        {
+            var toMonth = endMonth ?? month;
+            var toYear = endYear ?? (toMonth < month ? resolvedYear + 1 : resolvedYear);
+            var range = MakeRange(index, ReadQualifiers(text, tailEnd), resolvedYear, month, day, toYear, toMonth, endDay);
+            if (range.Invalid || range.End >= range.Start)
+            {
+                match = range;
+                return true;
+            }
+        }
+
+        if (!closed)
+        {
+            return false;
+        }
+
+        match = MakeDay(index, ReadQualifiers(text, p), resolvedYear, month, day);
+        return true;
+    }
+
+    // 上旬, 月底, 本月中旬: part of the period's own month.
+    private static bool TryReadPartOfThisMonth(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        match = default;
+        var p = index;
+        if (text[p..].StartsWith("本月", StringComparison.Ordinal))
+        {
+            p += 2;
+        }
+        else if (text[p..].StartsWith("月", StringComparison.Ordinal) && p + 1 < text.Length && text[p + 1] is '初' or '底' or '末')
+        {
+            p += 1;
+        }
+
+        if (!ReadPartOfMonth(text, ref p, out var firstDay, out var lastDay))
+        {
+            return false;
+        }
+
+        match = MakeRange(index, ReadQualifiers(text, p), period.Year, period.Month, firstDay, period.Year, period.Month, lastDay);
+        return true;
+    }
+
+    // 2016-06-18 · 2016/6/18 · 2016.6.18, optionally a range to another such date.
+    private static bool TryReadNumeric(ReadOnlySpan<char> text, int index, out DateMatch match)
+    {
+        match = default;
+        if (!ReadNumericDate(text, index, out var p, out var year, out var month, out var day))
+        {
+            return false;
+        }
+
+        var q = SkipSpaces(text, p);
+        if (q < text.Length && IsRangeSeparator(text, q, out var sepLength)
+            && ReadNumericDate(text, SkipSpaces(text, q + sepLength), out var end, out var year2, out var month2, out var day2))
+        {
+            var range = MakeRange(index, ReadQualifiers(text, end), year, month, day, year2, month2, day2);
+            if (!range.Invalid && range.End >= range.Start)
+            {
+                match = range;
+                return true;
+            }
+        }
+
+        match = MakeDay(index, ReadQualifiers(text, p), year, month, day);
+        return true;
+    }
+
+    private static bool ReadNumericDate(ReadOnlySpan<char> text, int index, out int end, out int year, out int month, out int day)
+    {
+        end = index;
+        year = month = day = 0;
+        var p = index;
+        if (ChineseNumerals.Read(text, p, 4, out year) != 4 || !char.IsAsciiDigit(text[p]) || year is < 1900 or > 2100)
+        {
+            return false;
+        }
+
+        p += 4;
+        if (p >= text.Length || text[p] is not ('-' or '/' or '.'))
+        {
+            return false;
+        }
+
+        var separator = text[p++];
+        var n = ReadAsciiNumber(text, p, out month);
+        if (n == 0 || month is < 1 or > 12 || p + n >= text.Length || text[p + n] != separator)
+        {
+            return false;
+        }
+
+        p += n + 1;
+        n = ReadAsciiNumber(text, p, out day);
+        if (n == 0 || day is < 1 or > 31)
+        {
+            return false;
+        }
+
+        p += n;
+        if (p < text.Length && text[p] is '日' or '号')
+        {
+            p++;
+        }
+
+        end = p;
+        return true;
+    }
+
+    private static int ReadAsciiNumber(ReadOnlySpan<char> text, int index, out int value)
+    {
+        value = 0;
+        return index < text.Length && char.IsAsciiDigit(text[index]) ? ChineseNumerals.Read(text, index, 2, out value) : 0;
+    }
+
+    private static int? ReadYear(ReadOnlySpan<char> text, ref int p)
+    {
+        var n = ChineseNumerals.Read(text, p, 4, out var year);
+        if (n == 4 && p + n < text.Length && text[p + n] == '年' && year is >= 1900 and <= 2100)
+        {
+            p += n + 1;
+            return year;
+        }
+
+        return null;
+    }
+
+    private static bool ReadMonth(ReadOnlySpan<char> text, ref int p, out int month)
+    {
+        var n = ChineseNumerals.Read(text, p, 2, out month);
+        if (n == 0 || month is < 1 or > 12 || p + n >= text.Length || text[p + n] != '月')
+        {
+            return false;
+        }
+
+        p += n + 1;
+        return true;
+    }
+
+    private static bool ReadDayMark(ReadOnlySpan<char> text, ref int p)
+    {
+        if (p < text.Length && text[p] is '日' or '号')
+        {
+            p++;
+            return true;
+        }
+
+        return false;
+    }
+
+    // Day 0 as the last day stands for "the month's end".
+    private static bool ReadPartOfMonth(ReadOnlySpan<char> text, ref int p, out int firstDay, out int lastDay)
+    {
+        var rest = text[p..];
+        (int Length, int First, int Last) part = rest switch
+        {
+            _ when rest.StartsWith("上中旬", StringComparison.Ordinal) => (3, 1, 20),
+            _ when rest.StartsWith("中下旬", StringComparison.Ordinal) => (3, 11, 0),
+            _ when rest.StartsWith("上旬", StringComparison.Ordinal) => (2, 1, 10),
+            _ when rest.StartsWith("中旬", StringComparison.Ordinal) => (2, 11, 20),
+            _ when rest.StartsWith("下旬", StringComparison.Ordinal) => (2, 21, 0),
+            _ when rest.StartsWith("初", StringComparison.Ordinal) => (1, 1, 10),
+            _ when rest.StartsWith("底", StringComparison.Ordinal) || rest.StartsWith("末", StringComparison.Ordinal) => (1, 21, 0),
+            _ => (0, 0, 0),
+        };
+        firstDay = part.First;
+        lastDay = part.Last;
+        p += part.Length;
+        return part.Length > 0;
+    }
+
+    // After the first day: "-7日", "至21日", "-6月1日", "至2017年1月2日", "、16日".
+    private static bool ReadRangeTail(
+        ReadOnlySpan<char> text, int p, out int end, out int? year, out int? month, out int day, out bool closed)
+    {
+        end = p;
+        year = month = null;
+        day = 0;
+        closed = false;
+        var q = SkipSpaces(text, p);
+        if (q >= text.Length || !IsRangeSeparator(text, q, out var sepLength))
+        {
+            return false;
+        }
+
+        q = SkipSpaces(text, q + sepLength);
+        year = ReadYear(text, ref q);
+        var m = q;
+        if (ReadMonth(text, ref m, out var toMonth))
+        {
+            month = toMonth;
+            q = m;
+        }
+
+        var n = ChineseNumerals.Read(text, q, 2, out day);
+        if (n == 0 || day is < 1 or > 31)
+        {
+            return false;
+        }
+
+        q += n;
+        closed = ReadDayMark(text, ref q);
+        end = q;
+        return true;
+    }
+
+    private static bool IsRangeSeparator(ReadOnlySpan<char> text, int p, out int length)
+    {
+        length = text[p] switch
+        {
+            '-' or '~' or '–' or '至' or '到' or '、' or '―' => 1,
+            '—' => p + 1 < text.Length && text[p + 1] == '—' ? 2 : 1,
+            _ => 0,
+        };
+        return length > 0;
+    }
+
+    // Weekday and time of day belong to the expression: 3月10日下午, 6月15日(周三)上午, 6月15日晚.
+    private static int ReadQualifiers(ReadOnlySpan<char> text, int p)
+    {
+        var q = p;
+        if (q < text.Length && text[q] == '(')
+        {
+            var close = text[q..].IndexOf(')');
+            if (close is > 1 and <= 5 && (text[(q + 1)..].StartsWith("星期", StringComparison.Ordinal)
+                || text[(q + 1)..].StartsWith("周", StringComparison.Ordinal)
+                || text[(q + 1)..].StartsWith("礼拜", StringComparison.Ordinal)))
+            {
+                q += close + 1;
+            }
+        }
+        else if (text[q..].StartsWith("星期", StringComparison.Ordinal) && q + 2 < text.Length)
+        {
+            q += 3;
+        }
+
+        foreach (var word in TimesOfDay)
+        {
+            if (!text[q..].StartsWith(word, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // 晚会 (a gala), 早餐: a one-character time word must not start a noun.
+            var after = q + word.Length;
+            if (word.Length == 1 && after < text.Length && text[after] is '会' or '宴' or '餐' or '饭' or '报' or '班' or '场' or '期')
+            {
+                break;
+            }
+
+            q = after;
+            break;
+        }
+
+        return q;
+    }
+
+    private static int SkipSpaces(ReadOnlySpan<char> text, int p)
+    {
+        while (p < text.Length && text[p] == ' ')
+        {
+            p++;
+        }
+
+        return p;
+    }
+
+    // June 15 · Jun. 15, 2016 · 15 June · June 15-17 · 30 June – 2 July · June 30 to July 2 · 15-17 June · early June
+    private static bool TryReadEnglish(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        match = default;
+        var p = index;
+        if (ReadPartWord(text, ref p, out var firstDay, out var lastDay))
+        {
+            if (!ReadMonthName(text, ref p, out var partMonth))
+            {
+                return false;
+            }
+
+            var partYear = ReadEnglishYear(text, ref p) ?? InferYear(partMonth, period);
+            match = MakeRange(index, p, partYear, partMonth, firstDay, partYear, partMonth, lastDay);
+            return true;
+        }
+
+        if (ReadMonthName(text, ref p, out var month))
+        {
+            // Month first: June 15, June 15-17, June 30 – July 2
+            var q = SkipSpaces(text, p);
+            var n = ReadEnglishDay(text, q, out var day);
+            if (n == 0 || q == p)
+            {
+                return false;
+            }
+
+            p = q + n;
+            int? toMonth = null;
+            var toDay = 0;
+            var t = SkipSpaces(text, p);
+            if (ReadEnglishRangeSeparator(text, ref t))
+            {
+                var monthAt = t;
+                if (ReadMonthName(text, ref monthAt, out var m2))
+                {
+                    var dayAt = SkipSpaces(text, monthAt);
+                    var n2 = dayAt > monthAt ? ReadEnglishDay(text, dayAt, out toDay) : 0;
+                    if (n2 > 0)
+                    {
+                        toMonth = m2;
+                        p = dayAt + n2;
+                    }
+                }
+                else
+                {
+                    var n2 = ReadEnglishDay(text, t, out toDay);
+                    if (n2 > 0)
+                    {
+                        toMonth = month;
+                        p = t + n2;
+                    }
+                }
+            }
+
+            return FinishEnglish(text, index, p, period, month, day, toMonth, toDay, out match);
+        }
+
+        return false;
+    }
+
+    /// <summary>15 June, 15-17 June, 30 June – 2 July: the day comes first.</summary>
+    private static bool TryReadEnglishDayFirst(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        match = default;
+        var n = ReadEnglishDay(text, index, out var day);
+        if (n == 0)
+        {
+            return false;
+        }
+
+        var p = index + n;
+        var toDay = 0;
+        var t = SkipSpaces(text, p);
+        var dayRange = false;
+        if (ReadEnglishRangeSeparator(text, ref t))
+        {
+            var n2 = ReadEnglishDay(text, t, out toDay);
+            if (n2 > 0)
+            {
+                var afterDay = t + n2;
+                var monthAt = SkipSpaces(text, afterDay);
+                if (monthAt > afterDay && ReadMonthName(text, ref monthAt, out _))
+                {
+                    dayRange = true; // 15-17 June
+                    p = afterDay;
+                }
+            }
+        }
+
+        var q = SkipSpaces(text, p);
+        if (q == p || !ReadMonthName(text, ref q, out var month))
+        {
+            return false;
+        }
+
+        p = q;
+        int? toMonth = dayRange ? month : null;
+        if (!dayRange)
+        {
+            t = SkipSpaces(text, p);
+            if (ReadEnglishRangeSeparator(text, ref t))
+            {
+                var n2 = ReadEnglishDay(text, t, out toDay);
+                var monthAt = SkipSpaces(text, t + n2);
+                if (n2 > 0 && monthAt > t + n2 && ReadMonthName(text, ref monthAt, out var m2))
+                {
+                    toMonth = m2;
+                    p = monthAt;
+                }
+            }
+        }
+
+        return FinishEnglish(text, index, p, period, month, day, toMonth, toDay, out match);
+    }
+
+    private static bool FinishEnglish(
+        ReadOnlySpan<char> text, int index, int p, Period period, int month, int day, int? toMonth, int toDay, out DateMatch match)
+    {
+        var year = ReadEnglishYear(text, ref p) ?? InferYear(month, period);
+        if (toMonth is { } endMonth)
+        {
+            var endYear = endMonth < month ? year + 1 : year;
+            match = MakeRange(index, p, year, month, day, endYear, endMonth, toDay);
+            if (match.Invalid || match.End >= match.Start)
+            {
+                return true;
+            }
+        }
+
+        match = MakeDay(index, p, year, month, day);
+        return true;
+    }
+
+    private static int? ReadEnglishYear(ReadOnlySpan<char> text, ref int p)
+    {
+        var q = p;
+        if (q < text.Length && text[q] == ',')
+        {
+            q++;
+        }
+
+        q = SkipSpaces(text, q);
+        if (q == p || q + 4 > text.Length || ChineseNumerals.Read(text, q, 4, out var year) != 4
+            || !char.IsAsciiDigit(text[q]) || year is < 1900 or > 2100)
+        {
+            return null;
+        }
+
+        p = q + 4;
+        return year;
+    }
+
+    private static int ReadEnglishDay(ReadOnlySpan<char> text, int p, out int day)
+    {
+        day = 0;
+        if (p >= text.Length || !char.IsAsciiDigit(text[p]))
+        {
+            return 0;
+        }
+
+        var n = ChineseNumerals.Read(text, p, 2, out day);
+        if (n == 0 || day is < 1 or > 31)
+        {
+            return 0;
+        }
+
+        var q = p + n;
+        if (q + 1 < text.Length && (text[q..].StartsWith("st", StringComparison.OrdinalIgnoreCase)
+            || text[q..].StartsWith("nd", StringComparison.OrdinalIgnoreCase)
+            || text[q..].StartsWith("rd", StringComparison.OrdinalIgnoreCase)
+            || text[q..].StartsWith("th", StringComparison.OrdinalIgnoreCase)))
+        {
+            q += 2;
+        }
+
+        return q < text.Length && char.IsAsciiLetterOrDigit(text[q]) ? 0 : q - p;
+    }
+
+    private static bool ReadEnglishRangeSeparator(ReadOnlySpan<char> text, ref int p)
+    {
+        if (p < text.Length && text[p] is '-' or '–' or '—' or '~')
+        {
+            p = SkipSpaces(text, p + 1);
+            return true;
+        }
+
+        foreach (var word in (ReadOnlySpan<string>)["to ", "until ", "through ", "till "])
+        {
+            if (text[p..].StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            {
+                p = SkipSpaces(text, p + word.Length);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReadMonthName(ReadOnlySpan<char> text, ref int p, out int month)
+    {
+        month = 0;
+        var rest = text[p..];
+        for (var m = 0; m < MonthNames.Length; m++)
+        {
+            var name = MonthNames[m];
+            var length = rest.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? name.Length
+                : rest.StartsWith(name.AsSpan(0, 3), StringComparison.OrdinalIgnoreCase) ? 3
+                : 0;
+            if (length == 3 && name == "september" && rest.StartsWith("sept", StringComparison.OrdinalIgnoreCase))
+            {
+                length = 4;
+            }
+
+            if (length == 0 || (length < rest.Length && char.IsAsciiLetter(rest[length])))
+            {
+                continue;
+            }
+
+            if (length < name.Length && length < rest.Length && rest[length] == '.')
+            {
+                length++;
+            }
+
+            month = m + 1;
+            p += length;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool ReadPartWord(ReadOnlySpan<char> text, ref int p, out int firstDay, out int lastDay)
+    {
+        ReadOnlySpan<(string Word, int First, int Last)> parts =
+        [
+            ("early ", 1, 10), ("beginning of ", 1, 10), ("mid-", 11, 20), ("mid ", 11, 20), ("middle of ", 11, 20),
+            ("late ", 21, 0), ("end of ", 21, 0), ("the end of ", 21, 0),
+        ];
+        foreach (var part in parts)
+        {
+            if (text[p..].StartsWith(part.Word, StringComparison.OrdinalIgnoreCase))
+            {
+                p = SkipSpaces(text, p + part.Word.Length);
+                firstDay = part.First;
+                lastDay = part.Last;
+                return true;
+            }
+        }
+
+        firstDay = lastDay = 0;
+        return false;
+    }
+
+    /// <summary>The year that puts the month nearest the period; a tie keeps the period's year.</summary>
+    public static int InferYear(int month, Period period)
+    {
+        var best = period.Year;
+        var bestDistance = Math.Abs(new Period(period.Year, month).MonthIndex - period.MonthIndex);
+        foreach (var year in (ReadOnlySpan<int>)[period.Year - 1, period.Year + 1])
+        {
+            var distance = Math.Abs(new Period(year, month).MonthIndex - period.MonthIndex);
+            if (distance < bestDistance)
+            {
+                best = year;
+                bestDistance = distance;
+            }
+        }
+
+        return best;
+    }
+
+    private static DateMatch MakeDay(int index, int end, int year, int month, int day)
+    {
+        if (day > DateTime.DaysInMonth(year, month))
+        {
+            return new DateMatch(index, end - index, null, null, DatePrecision.Undated, Invalid: true);
+        }
+
+        var date = new DateOnly(year, month, day);
+        return new DateMatch(index, end - index, date, date, DatePrecision.Day);
+    }
+
+    private static DateMatch MakeRange(int index, int end, int year, int month, int day, int toYear, int toMonth, int toDay)
+    {
+        if (toDay == 0)
+        {
+            toDay = DateTime.DaysInMonth(toYear, toMonth);
+        }
+
+        if (toYear is < 1 or > 9998 || day > DateTime.DaysInMonth(year, month) || toDay > DateTime.DaysInMonth(toYear, toMonth))
+        {
+            return new DateMatch(index, end - index, null, null, DatePrecision.Undated, Invalid: true);
+        }
+
+        var start = new DateOnly(year, month, day);
+        var last = new DateOnly(toYear, toMonth, toDay);
+        return start == last
+            ? new DateMatch(index, end - index, start, last, DatePrecision.Day)
+            : new DateMatch(index, end - index, start, last, DatePrecision.Range);
+    }
+}

@@ -1,0 +1,289 @@
+using System.Text.RegularExpressions;
+using BulletinMail.Features.Units;
+
+namespace BulletinMail.Features.Parsing;
+
+/// <summary>Splits a report's folded text into lines and tells what each line is.</summary>
+internal static partial class LineClassifier
+{
+    private static readonly string[] GreetingStarts =
+        ["各位", "诸位", "尊敬的", "亲爱的", "您好", "你好", "大家好", "dear ", "hi ", "hi,", "hello", "to whom"];
+
+    private static readonly string[] ClosingStarts =
+    [
+        "此致", "敬礼", "谢谢", "感谢", "顺祝", "顺颂", "祝好", "祝工作顺利", "特此", "以上", "best", "regards", "kind regards",
+        "thanks", "thank you", "sincerely", "cheers", "yours", "发自我的", "sent from my",
+    ];
+
+    private static readonly string[] ChatterWords =
+        ["如下", "请查收", "见附件", "附件是", "附件为", "请审阅", "请审核", "请审定", "please find", "attached", "attachment", "as follows", "below"];
+
+    public static List<ReportLine> Classify(string folded, UnitRegistry registry)
+    {
+        var lines = new List<ReportLine>();
+        var afterForwardMarker = false;
+        var position = 0;
+        while (position <= folded.Length)
+        {
+            var newline = folded.AsSpan(position).IndexOfAny('\n', '\r');
+            var lineEnd = newline < 0 ? folded.Length : position + newline;
+            var line = Classify(folded, Trim(folded, position, lineEnd), registry, ref afterForwardMarker);
+            lines.Add(line);
+            if (line.Kind == LineKind.End || newline < 0)
+            {
+                break;
+            }
+
+            position = lineEnd + (folded[lineEnd] == '\r' && lineEnd + 1 < folded.Length && folded[lineEnd + 1] == '\n' ? 2 : 1);
+        }
+
+        return lines;
+    }
+
+    private static (int Start, int End) Trim(string text, int start, int end)
+    {
+        while (start < end && TextFold.IsSpace(text[start]))
+        {
+            start++;
+        }
+
+        while (end > start && TextFold.IsSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        return (start, end);
+    }
+
+    private static ReportLine Classify(string folded, (int Start, int End) range, UnitRegistry registry, ref bool afterForwardMarker)
+    {
+        var (start, end) = range;
+        var line = folded.AsSpan(start, end - start);
+        if (line.IsEmpty)
+        {
+            return new ReportLine(LineKind.Blank, start, end);
+        }
+
+        if (line[0] == '>' || line[0] == '|')
+        {
+            return new ReportLine(LineKind.Skip, start, end);
+        }
+
+        if (ForwardMarker().IsMatch(line))
+        {
+            afterForwardMarker = true;
+            return new ReportLine(LineKind.Skip, start, end);
+        }
+
+        if (MailHeaderLine().IsMatch(line))
+        {
+            // The headers of a forwarded report are skipped; in a reply they start the quoted original.
+            return new ReportLine(afterForwardMarker ? LineKind.Skip : LineKind.End, start, end);
+        }
+
+        afterForwardMarker = false;
+        if (QuoteOrSignatureStart().IsMatch(line))
+        {
+            return new ReportLine(LineKind.End, start, end);
+        }
+
+        if (line[0] == '【' && line[^1] == '】')
+        {
+            var name = line[1..^1].Trim();
+            return IsHeadline(name)
+                ? new ReportLine(LineKind.HeadlineHeading, start, end)
+                : new ReportLine(LineKind.Heading, start, end, NameStart: start + 1, NameEnd: end - 1);
+        }
+
+        if (IsHeadline(line.TrimEnd(':')))
+        {
+            return new ReportLine(LineKind.HeadlineHeading, start, end);
+        }
+
+        if (IsBoilerplate(line))
+        {
+            return new ReportLine(LineKind.Skip, start, end);
+        }
+
+        var ordinal = ChineseOrdinal().Match(folded, start, end - start);
+        if (ordinal.Success)
+        {
+            return ClassifyOrdinalLine(folded, start, end, start + ordinal.Length, registry);
+        }
+
+        var marker = ItemMarker().Match(folded, start, end - start);
+        if (marker.Success && start + marker.Length < end)
+        {
+            return ItemWithOptionalUnit(folded, start, end, start + marker.Length, registry);
+        }
+
+        if (TryUnitPrefix(folded, start, end, registry, out var unitLine))
+        {
+            return unitLine;
+        }
+
+        if (PlanHeading().IsMatch(line))
+        {
+            return Heading(start, end, start, folded);
+        }
+
+        return new ReportLine(LineKind.Paragraph, start, end, start, end);
+    }
+
+    // 三、创新驱动示范市工作情况 · (一)琅琊区科协(6项) · 一、6月5日,召开… (an item numbered in Chinese)
+    private static ReportLine ClassifyOrdinalLine(string folded, int start, int end, int restStart, UnitRegistry registry)
+    {
+        while (restStart < end && TextFold.IsSpace(folded[restStart]))
+        {
+            restStart++;
+        }
+
+        if (TryUnitPrefix(folded, restStart, end, registry, out var unitLine))
+        {
+            return unitLine with { Start = start };
+        }
+
+        var rest = folded.AsSpan(restStart, end - restStart);
+        var looksLikeHeading = rest.Length <= 40 && rest.IndexOfAny(";。") < 0
+            && !DateScanner.TryReadAt(rest, 0, new Period(2000, 1), out _);
+        return looksLikeHeading
+            ? Heading(start, end, restStart, folded)
+            : new ReportLine(LineKind.Item, start, end, restStart, end);
+    }
+
+    private static ReportLine Heading(int start, int end, int nameStart, string folded)
+    {
+        var nameEnd = end;
+        while (nameEnd > nameStart && folded[nameEnd - 1] is ':' or '.')
+        {
+            nameEnd--;
+        }
+
+        return new ReportLine(LineKind.Heading, start, end, NameStart: nameStart, NameEnd: nameEnd);
+    }
+
+    private static ReportLine ItemWithOptionalUnit(string folded, int start, int end, int bodyStart, UnitRegistry registry)
+    {
+        if (TryUnitPrefix(folded, bodyStart, end, registry, out var unitLine) && unitLine.Kind == LineKind.UnitParagraph)
+        {
+            return unitLine with { Kind = LineKind.Item, Start = start };
+        }
+
+        return new ReportLine(LineKind.Item, start, end, bodyStart, end);
+    }
+
+    /// <summary>
+    /// <c>UNIT:body</c> (a unit paragraph), or a line that is only a unit's name, with an optional
+    /// count (6项) and colon (a unit heading).
+    /// </summary>
+    private static bool TryUnitPrefix(string folded, int start, int end, UnitRegistry registry, out ReportLine line)
+    {
+        line = default;
+        var text = folded.AsSpan(start, end - start);
+        var colon = text[..Math.Min(text.Length, 48)].IndexOf(':');
+        var nameEnd = colon < 0 ? text.Length : colon;
+        var bodyStart = colon < 0 ? text.Length : colon + 1;
+        var name = text[..nameEnd].TrimEnd();
+        var count = UnitCount().Match(folded, start, name.Length);
+        if (count.Success)
+        {
+            name = name[..(count.Index - start)].TrimEnd();
+        }
+
+        if (name.IsEmpty || !UnitNameRules.IsUnitName(name, registry))
+        {
+            return false;
+        }
+
+        while (bodyStart < text.Length && TextFold.IsSpace(text[bodyStart]))
+        {
+            bodyStart++;
+        }
+
+        line = bodyStart >= text.Length
+            ? new ReportLine(LineKind.UnitHeading, start, end, NameStart: start, NameEnd: start + name.Length)
+            : new ReportLine(LineKind.UnitParagraph, start, end, start + bodyStart, end, start, start + name.Length);
+        return true;
+    }
+
+    private static bool IsHeadline(ReadOnlySpan<char> name) =>
+        name.Contains("要闻", StringComparison.Ordinal)
+        || name.Equals("headlines", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("highlights", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsBoilerplate(ReadOnlySpan<char> line)
+    {
+        if (ContactLine().IsMatch(line))
+        {
+            return true;
+        }
+
+        var hasDate = DateScanner.TryReadAt(line, 0, new Period(2000, 1), out _);
+        if (line.Length <= 40 && !hasDate)
+        {
+            foreach (var word in GreetingStarts)
+            {
+                if (line.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            if (GreetingEnd().IsMatch(line))
+            {
+                return true;
+            }
+        }
+
+        if (line.Length <= 30)
+        {
+            foreach (var word in ClosingStarts)
+            {
+                if (line.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (!hasDate && line.Length <= 120)
+        {
+            foreach (var word in ChatterWords)
+            {
+                if (line.Contains(word, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return ReportTitle.IsTitle(line) && !hasDate;
+    }
+
+    [GeneratedRegex(@"^(?:第?[一二三四五六七八九十]{1,3}[、.:]|第[一二三四五六七八九十]{1,3}(?:部分|章|节)[、:\s]?|\([一二三四五六七八九十]{1,3}\))\s*")]
+    private static partial Regex ChineseOrdinal();
+
+    [GeneratedRegex(@"^(?:\d{1,3}[、.)](?!\d)|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex ItemMarker();
+
+    [GeneratedRegex(@"\(\s*共?\s*\d+\s*[项条件个]\s*\)$")]
+    private static partial Regex UnitCount();
+
+    [GeneratedRegex(@"^(?:(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?|下[一个]?(?:月|阶段|步)|近期|今后|本月)(?:份)?(?:主要)?(?:工作)?(?:计划|安排|打算|要点|重点工作)|(?:plans?|next steps?)(?: for [a-z]+)?|next month(?:'s plans?)?)\s*:?$", RegexOptions.IgnoreCase)]
+    private static partial Regex PlanHeading();
+
+    [GeneratedRegex(@"^(?:-{2,}\s*(?:forwarded message|转发邮件信息|转发的邮件|原邮件)\s*-{2,}|begin forwarded message:?)$", RegexOptions.IgnoreCase)]
+    private static partial Regex ForwardMarker();
+
+    [GeneratedRegex(@"^(?:from|to|cc|date|sent|subject|发件人|收件人|抄送|日期|发送时间|主题)\s*:", RegexOptions.IgnoreCase)]
+    private static partial Regex MailHeaderLine();
+
+    [GeneratedRegex(@"^(?:--\s*|_{8,}|-{3,}\s*(?:original message|原始邮件)\s*-{3,}|on .{1,200}wrote:|.{0,120}写道:)$", RegexOptions.IgnoreCase)]
+    private static partial Regex QuoteOrSignatureStart();
+
+    [GeneratedRegex(@"^(?:联系人|联系电话|电话|手机|传真|邮箱|电子邮件|邮编|地址|e-?mail|tel|phone|fax|mobile|address)\s*:|^[\d\s\-+()]{7,}$", RegexOptions.IgnoreCase)]
+    private static partial Regex ContactLine();
+
+    [GeneratedRegex(@"^.{0,16}(?:老师|同志|领导|主任|秘书长|部长|同事们?|好)[,:!]?$")]
+    private static partial Regex GreetingEnd();
+}

@@ -1,0 +1,42 @@
+namespace BulletinMail.Features.Parsing;
+
+internal enum LineKind
+{
+    /// <summary>Empty: ends a paragraph.</summary>
+    Blank,
+
+    /// <summary>Greeting, closing, contact details, mail headers of a forward: no entries.</summary>
+    Skip,
+
+    /// <summary>Quoted reply or signature begins: nothing after it is read.</summary>
+    End,
+
+    /// <summary>A section heading (三、…, (一)…, 4月份工作计划); the name is the heading without its ordinal.</summary>
+    Heading,
+
+    /// <summary>The headline list heading (【本期要闻】).</summary>
+    HeadlineHeading,
+
+    /// <summary>A unit's name on its own line ((一)琅琊区科协(6项), 保定市:); the lines after it are the unit's.</summary>
+    UnitHeading,
+
+    /// <summary><c>UNIT:clause;clause。</c>: the name and the body.</summary>
+    UnitParagraph,
+
+    /// <summary>A numbered or bulleted item; the body is after its marker (and its unit prefix, if any).</summary>
+    Item,
+
+    /// <summary>Any other line of text.</summary>
+    Paragraph,
+}
+
+/// <summary>
+/// One line of a report, as ranges into its text: the whole trimmed line, its body (what entries
+/// are read from) and its name (a unit's or a heading's), if any.
+/// </summary>
+internal readonly record struct ReportLine(LineKind Kind, int Start, int End, int BodyStart = 0, int BodyEnd = 0, int NameStart = 0, int NameEnd = 0)
+{
+    public bool HasName => NameEnd > NameStart;
+
+    public int Length => End - Start;
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using BulletinMail.Hosting;
+
+namespace BulletinMail.Features.Units;
+
+public static class UnitsServiceCollectionExtensions
+{
+    /// <summary>The unit registry from <c>Units:File</c> (default <c>units.json</c> beside the config file).</summary>
+    public static IServiceCollection AddUnitRegistry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ =>
+        {
+            var configured = configuration["Units:File"];
+            var path = AppConfiguration.ConfigRelativePath(configuration, configured ?? "units.json");
+            if (!File.Exists(path))
+            {
+                return configured is null
+                    ? UnitRegistry.Empty
+                    : throw new InvalidDataException($"Units:File names {configured}, which does not exist");
+            }
+
+            return UnitRegistry.Load(path);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,3 @@
+using BulletinMail.Cli;
+
+return await CliApp.RunAsync(args);

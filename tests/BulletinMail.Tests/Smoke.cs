@@ -1,0 +1,1 @@
+namespace BulletinMail.Tests; public sealed class Smoke { [Xunit.Fact] public void Works() { } }
