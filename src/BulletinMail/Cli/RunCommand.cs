@@ -3,6 +3,7 @@ using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
 using BulletinMail.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Cli;
 
@@ -28,6 +29,9 @@ internal static class RunCommand
         builder.Services.AddWorkerOptions().AddUnitRegistry(configuration).AddReportParser().AddExtraction();
 
         await using var app = builder.Build();
+
+        // Bad configuration stops start-up with one clear line, before the host logs a stack trace.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         await app.RunAsync(cancellationToken);
         return 0;

@@ -1,4 +1,5 @@
 using System.Text;
+using BulletinMail.Features.Parsing;
 using MimeKit;
 
 namespace BulletinMail.Features.Extraction;
@@ -191,7 +192,7 @@ public sealed class MessageTextExtractor(ExtractionOptions limits)
 
         if (state.Text.Length > 0)
         {
-            state.Text.Append("\n\n");
+            state.Text.Append('\n').Append(LineClassifier.SectionBreak).Append('\n');
         }
 
         state.Text.Append(text.Trim());

@@ -163,24 +163,31 @@ public static class TextDecoder
         return score;
     }
 
+    // Without a BOM, UTF-16 shows itself by NUL bytes, which 8-bit text never has; the byte
+    // order is the one whose characters are plausible (CJK, ASCII, CJK punctuation).
     private static bool LooksLikeUtf16(ReadOnlySpan<byte> bytes, out bool bigEndian)
     {
         bigEndian = false;
-        if (bytes.Length < 4 || bytes.Length % 2 != 0)
+        if (bytes.Length < 4 || bytes.Length % 2 != 0 || bytes.IndexOf((byte)0) < 0)
         {
             return false;
         }
 
-        int evenZeros = 0, oddZeros = 0;
-        var sample = bytes[..Math.Min(bytes.Length, 4096)];
-        for (var i = 0; i + 1 < sample.Length; i += 2)
+        var sample = bytes[..Math.Min(bytes.Length, 8192)];
+        var little = Plausible(Encoding.Unicode.GetString(sample));
+        var big = Plausible(Encoding.BigEndianUnicode.GetString(sample));
+        bigEndian = big > little;
+        return Math.Max(little, big) >= 0.8;
+    }
+
+    private static double Plausible(string text)
+    {
+        var plausible = 0;
+        foreach (var c in text)
         {
-            evenZeros += sample[i] == 0 ? 1 : 0;
-            oddZeros += sample[i + 1] == 0 ? 1 : 0;
+            plausible += c is >= ' ' and <= '~' or '\n' or '\r' or '\t' or >= '\u4E00' and <= '\u9FFF' or >= '\u3000' and <= '\u303F' or >= '\uFF00' and <= '\uFFEF' or '\u201C' or '\u201D' ? 1 : 0;
         }
 
-        var pairs = sample.Length / 2;
-        bigEndian = evenZeros > oddZeros;
-        return Math.Max(evenZeros, oddZeros) * 3 > pairs && Math.Min(evenZeros, oddZeros) * 10 < pairs;
+        return text.Length == 0 ? 0 : (double)plausible / text.Length;
     }
 }

@@ -11,12 +11,18 @@ internal static partial class LineClassifier
 
     private static readonly string[] ClosingStarts =
     [
-        "此致", "敬礼", "谢谢", "感谢", "顺祝", "顺颂", "祝好", "祝工作顺利", "特此", "以上", "best", "regards", "kind regards",
+        "此致", "敬礼", "谢谢", "顺祝", "顺颂", "祝好", "祝工作顺利", "特此", "以上", "best", "regards", "kind regards",
         "thanks", "thank you", "sincerely", "cheers", "yours", "发自我的", "sent from my",
     ];
 
     private static readonly string[] ChatterWords =
-        ["如下", "请查收", "见附件", "附件是", "附件为", "请审阅", "请审核", "请审定", "please find", "attached", "attachment", "as follows", "below"];
+    [
+        "如下", "请查收", "见附件", "附件是", "附件为", "请审阅", "请审核", "请审定", "please find", "please see", "here is", "here are",
+        "attached", "attachment", "as follows", "below",
+    ];
+
+    /// <summary>Separates the sections of one input (a mail's body and each attachment): what ends one section does not end the next.</summary>
+    public const char SectionBreak = '\f';
 
     public static List<ReportLine> Classify(string folded, UnitRegistry registry)
     {
@@ -29,9 +35,22 @@ internal static partial class LineClassifier
             var lineEnd = newline < 0 ? folded.Length : position + newline;
             var line = Classify(folded, Trim(folded, position, lineEnd), registry, ref afterForwardMarker);
             lines.Add(line);
-            if (line.Kind == LineKind.End || newline < 0)
+            if (newline < 0)
             {
                 break;
+            }
+
+            if (line.Kind == LineKind.End)
+            {
+                // Nothing more of this section is read: skip to the next section, if any.
+                var next = folded.IndexOf(SectionBreak, lineEnd);
+                if (next < 0)
+                {
+                    break;
+                }
+
+                lineEnd = next;
+                afterForwardMarker = false;
             }
 
             position = lineEnd + (folded[lineEnd] == '\r' && lineEnd + 1 < folded.Length && folded[lineEnd + 1] == '\n' ? 2 : 1);
@@ -82,7 +101,7 @@ internal static partial class LineClassifier
         }
 
         afterForwardMarker = false;
-        if (QuoteOrSignatureStart().IsMatch(line))
+        if (QuoteOrSignatureStart().IsMatch(line) || IsClosing(line))
         {
             return new ReportLine(LineKind.End, start, end);
         }
@@ -211,6 +230,26 @@ internal static partial class LineClassifier
         || name.Equals("headlines", StringComparison.OrdinalIgnoreCase)
         || name.Equals("highlights", StringComparison.OrdinalIgnoreCase);
 
+    // 此致, Best regards: only a signature follows.
+    private static bool IsClosing(ReadOnlySpan<char> line)
+    {
+        if (line.Length > 30)
+        {
+            return false;
+        }
+
+        foreach (var word in ClosingStarts)
+        {
+            if (line.StartsWith(word, StringComparison.OrdinalIgnoreCase)
+                && (line.Length == word.Length || !char.IsAsciiLetter(line[word.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsBoilerplate(ReadOnlySpan<char> line)
     {
         if (ContactLine().IsMatch(line))
@@ -235,17 +274,6 @@ internal static partial class LineClassifier
             }
         }
 
-        if (line.Length <= 30)
-        {
-            foreach (var word in ClosingStarts)
-            {
-                if (line.StartsWith(word, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
         if (!hasDate && line.Length <= 120)
         {
             foreach (var word in ChatterWords)
@@ -263,7 +291,7 @@ internal static partial class LineClassifier
     [GeneratedRegex(@"^(?:第?[一二三四五六七八九十]{1,3}[、.:]|第[一二三四五六七八九十]{1,3}(?:部分|章|节)[、:\s]?|\([一二三四五六七八九十]{1,3}\))\s*")]
     private static partial Regex ChineseOrdinal();
 
-    [GeneratedRegex(@"^(?:\d{1,3}[、.)](?!\d)|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:\d{1,3}(?:[、)]|\.(?!\d)|\.(?=\d{1,2}月))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
     private static partial Regex ItemMarker();
 
     [GeneratedRegex(@"\(\s*共?\s*\d+\s*[项条件个]\s*\)$")]

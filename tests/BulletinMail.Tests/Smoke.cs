@@ -1,1 +1,0 @@
-namespace BulletinMail.Tests; public sealed class Smoke { [Xunit.Fact] public void Works() { } }
