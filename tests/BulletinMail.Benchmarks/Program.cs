@@ -1,1 +1,3 @@
-System.Console.WriteLine(1);
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(BulletinMail.Benchmarks.ParserBenchmarks).Assembly).Run(args);
