@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
 
@@ -33,7 +34,7 @@ public sealed class ReportFixtureTests
         var expectedPath = Path.Combine(TestPaths.RepositoryRoot, expectedFile);
         using var expected = JsonDocument.Parse(File.ReadAllText(expectedPath));
         var period = Period.Parse(expected.RootElement.GetProperty("period").GetString()!);
-        var text = File.ReadAllText(expectedPath.Replace(".expected.json", ".txt", StringComparison.Ordinal));
+        var text = TextDecoder.Decode(File.ReadAllBytes(expectedPath.Replace(".expected.json", ".txt", StringComparison.Ordinal))).Text;
 
         var actual = Parser.Parse(text, period).Entries;
 

@@ -3,7 +3,7 @@ namespace BulletinMail.Features.Parsing;
 /// <summary>The date that opens a clause, with the words that may stand before it (On 3 June, 于6月5日).</summary>
 internal static class ClauseDate
 {
-    private static readonly string[] LeadingWords = ["on ", "in ", "from ", "于", "在"];
+    private static readonly string[] LeadingWords = ["on ", "in ", "from ", "【", "[", "("];
 
     public static bool TryReadLeading(ReadOnlySpan<char> folded, int index, Period period, out DateMatch match)
     {

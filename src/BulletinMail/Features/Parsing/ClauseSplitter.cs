@@ -1,79 +1,84 @@
 namespace BulletinMail.Features.Parsing;
 
+/// <summary>A clause of a paragraph; <paramref name="EndsSentence"/> when a full stop, not a <c>;</c>, ended it.</summary>
+internal readonly record struct Clause(int Start, int End, bool EndsSentence);
+
 /// <summary>
-/// Cuts a paragraph into clauses: at every <c>;</c> of a paragraph (the house style's clause
-/// separator), and at a sentence end or an item's <c>;</c> only where the next part starts with
-/// a date of its own. Never inside quotes or brackets (“…;…”, 《…》, (…)).
+/// Cuts a paragraph or item into clauses: at every <c>;</c> (the house style's clause
+/// separator), and at a sentence end only where the next part starts with a date of its own. Once a sentence runs on undated (会议指出,一是…;二是…), its <c>;</c> no
+/// longer cut until a dated part begins. Never inside quotes or brackets (“…;…”, 《…》, (…)).
 /// </summary>
 internal static class ClauseSplitter
 {
-    public static void Split(string folded, int start, int end, bool splitEverySemicolon, Period period, List<(int Start, int End)> clauses)
+    public static void Split(string folded, int start, int end, Period period, List<Clause> clauses)
+    {
+        if (!Split(folded, start, end, period, clauses, ignoreBrackets: false))
+        {
+            // An unclosed quote or bracket would swallow the rest of the paragraph: split again ignoring them.
+            clauses.Clear();
+            Split(folded, start, end, period, clauses, ignoreBrackets: true);
+        }
+    }
+
+    /// <returns>False when a quote or bracket never closed and nothing was split.</returns>
+    private static bool Split(string folded, int start, int end, Period period, List<Clause> clauses, bool ignoreBrackets)
     {
         var depth = 0;
-        var clauseStart = start;
         var straightQuoteOpen = false;
+        var runOnSentence = false;
+        var clauseStart = start;
         for (var i = start; i < end; i++)
         {
             var c = folded[i];
-            switch (c)
+            if (!ignoreBrackets)
             {
-                case '“' or '‘' or '《' or '(' or '[' or '「' or '『' or '【' or '〈':
-                    depth++;
+                switch (c)
+                {
+                    case '“' or '‘' or '《' or '(' or '[' or '「' or '『' or '【' or '〈':
+                        depth++;
+                        continue;
+                    case '”' or '’' or '》' or ')' or ']' or '」' or '』' or '】' or '〉':
+                        depth = Math.Max(0, depth - 1);
+                        continue;
+                    case '"':
+                        straightQuoteOpen = !straightQuoteOpen;
+                        continue;
+                }
+
+                if (depth > 0 || straightQuoteOpen)
+                {
                     continue;
-                case '”' or '’' or '》' or ')' or ']' or '」' or '』' or '】' or '〉':
-                    depth = Math.Max(0, depth - 1);
-                    continue;
-                case '"':
-                    straightQuoteOpen = !straightQuoteOpen;
-                    continue;
+                }
             }
 
-            if (depth > 0 || straightQuoteOpen || !IsBoundary(folded, i, end, splitEverySemicolon, period))
+            var sentenceEnd = IsSentenceEnd(folded, i, end);
+            if (c != ';' && !sentenceEnd)
             {
                 continue;
             }
 
-            clauses.Add((clauseStart, i));
-            clauseStart = i + 1;
-        }
-
-        clauses.Add((clauseStart, end));
-
-        // An unclosed quote or bracket would swallow the rest of the paragraph: split again ignoring them.
-        if ((depth > 0 || straightQuoteOpen) && clauses.Count == 1)
-        {
-            clauses.Clear();
-            SplitIgnoringBrackets(folded, start, end, splitEverySemicolon, period, clauses);
-        }
-    }
-
-    private static void SplitIgnoringBrackets(string folded, int start, int end, bool splitEverySemicolon, Period period, List<(int Start, int End)> clauses)
-    {
-        var clauseStart = start;
-        for (var i = start; i < end; i++)
-        {
-            if (IsBoundary(folded, i, end, splitEverySemicolon, period))
+            var nextDated = NextStartsDated(folded, i + 1, end, period);
+            var boundary = nextDated || (c == ';' && !runOnSentence);
+            if (!boundary)
             {
-                clauses.Add((clauseStart, i));
-                clauseStart = i + 1;
+                runOnSentence |= sentenceEnd;
+                continue;
             }
+
+            clauses.Add(new Clause(clauseStart, i, sentenceEnd));
+            clauseStart = i + 1;
+            runOnSentence = false;
         }
 
-        clauses.Add((clauseStart, end));
+        clauses.Add(new Clause(clauseStart, end, EndsSentence: true));
+        return ignoreBrackets || (depth == 0 && !straightQuoteOpen) || clauses.Count > 1;
     }
 
-    private static bool IsBoundary(string folded, int i, int end, bool splitEverySemicolon, Period period)
+    // A full stop ends a sentence only before white space or the end ("2016.6.18", "3.5亿" are not).
+    private static bool IsSentenceEnd(string folded, int i, int end)
     {
         var c = folded[i];
-        if (c == ';')
-        {
-            return splitEverySemicolon || NextStartsDated(folded, i + 1, end, period);
-        }
-
-        // A full stop ends a sentence only before white space or the end ("2016.6.18", "3.5亿" are not).
-        var sentenceEnd = c is '。' or '!' or '?'
-            || (c == '.' && (i + 1 >= end || folded[i + 1] == ' '));
-        return sentenceEnd && NextStartsDated(folded, i + 1, end, period);
+        return c is '。' or '!' or '?' || (c == '.' && (i + 1 >= end || folded[i + 1] == ' '));
     }
 
     private static bool NextStartsDated(string folded, int from, int end, Period period)

@@ -402,7 +402,46 @@ internal static class DateScanner
             break;
         }
 
-        return q;
+        return ReadClockTime(text, q);
+    }
+
+    // 9:30, 14:00-16:30, 9时, 9点半: a clock time after the date is part of the expression too.
+    private static int ReadClockTime(ReadOnlySpan<char> text, int p)
+    {
+        var q = SkipSpaces(text, p);
+        var n = ReadAsciiNumber(text, q, out var hour);
+        if (n == 0 || hour > 24 || q + n >= text.Length)
+        {
+            return p;
+        }
+
+        q += n;
+        if (text[q] == ':' && q + 2 < text.Length && char.IsAsciiDigit(text[q + 1]) && char.IsAsciiDigit(text[q + 2]))
+        {
+            q += 3;
+            var r = SkipSpaces(text, q);
+            if (r < text.Length && text[r] is '-' or '~' or '—' or '–' or '至')
+            {
+                var end = ReadClockTime(text, r + 1);
+                q = end > r + 1 ? end : q;
+            }
+
+            return q;
+        }
+
+        if (text[q] is '时' or '点')
+        {
+            q++;
+            if (q < text.Length && text[q] == '半')
+            {
+                return q + 1;
+            }
+
+            var m = ReadAsciiNumber(text, q, out _);
+            return m > 0 && q + m < text.Length && text[q + m] == '分' ? q + m + 1 : q;
+        }
+
+        return p;
     }
 
     private static int SkipSpaces(ReadOnlySpan<char> text, int p)

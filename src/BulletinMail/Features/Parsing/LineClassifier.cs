@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using BulletinMail.Features.Units;
 
@@ -24,16 +25,25 @@ internal static partial class LineClassifier
     /// <summary>Separates the sections of one input (a mail's body and each attachment): what ends one section does not end the next.</summary>
     public const char SectionBreak = '\f';
 
+    private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。:!?");
+
     public static List<ReportLine> Classify(string folded, UnitRegistry registry)
     {
         var lines = new List<ReportLine>();
         var afterForwardMarker = false;
+        var seenContent = false;
         var position = 0;
         while (position <= folded.Length)
         {
             var newline = folded.AsSpan(position).IndexOfAny('\n', '\r');
             var lineEnd = newline < 0 ? folded.Length : position + newline;
             var line = Classify(folded, Trim(folded, position, lineEnd), registry, ref afterForwardMarker);
+            if (!seenContent && line.Kind == LineKind.Paragraph && LooksLikeTitle(folded.AsSpan(line.Start, line.Length)))
+            {
+                line = line with { Kind = LineKind.Title };
+            }
+
+            seenContent |= line.Kind is not (LineKind.Blank or LineKind.Skip);
             lines.Add(line);
             if (newline < 0)
             {
@@ -124,6 +134,11 @@ internal static partial class LineClassifier
             return new ReportLine(LineKind.Skip, start, end);
         }
 
+        if (ReportTitle.IsTitle(line) && !DateScanner.TryReadAt(line, 0, new Period(2000, 1), out _))
+        {
+            return new ReportLine(LineKind.Title, start, end);
+        }
+
         var ordinal = ChineseOrdinal().Match(folded, start, end - start);
         if (ordinal.Success)
         {
@@ -141,7 +156,7 @@ internal static partial class LineClassifier
             return unitLine;
         }
 
-        if (PlanHeading().IsMatch(line))
+        if (PlanHeading().IsMatch(line) || IsColonHeading(line))
         {
             return Heading(start, end, start, folded);
         }
@@ -199,6 +214,25 @@ internal static partial class LineClassifier
     {
         line = default;
         var text = folded.AsSpan(start, end - start);
+        if (text.Length > 2 && text[0] is '【' or '[')
+        {
+            // 【保定市】6月5日,…
+            var close = text[..Math.Min(text.Length, 40)].IndexOfAny('】', ']');
+            if (close > 1 && UnitNameRules.IsUnitName(text[1..close], registry))
+            {
+                var body = start + close + 1;
+                while (body < end && TextFold.IsSpace(folded[body]))
+                {
+                    body++;
+                }
+
+                line = body >= end
+                    ? new ReportLine(LineKind.UnitHeading, start, end, NameStart: start + 1, NameEnd: start + close)
+                    : new ReportLine(LineKind.UnitParagraph, start, end, body, end, start + 1, start + close);
+                return true;
+            }
+        }
+
         var colon = text[..Math.Min(text.Length, 48)].IndexOf(':');
         var nameEnd = colon < 0 ? text.Length : colon;
         var bodyStart = colon < 0 ? text.Length : colon + 1;
@@ -252,7 +286,7 @@ internal static partial class LineClassifier
 
     private static bool IsBoilerplate(ReadOnlySpan<char> line)
     {
-        if (ContactLine().IsMatch(line))
+        if (ContactLine().IsMatch(line) || TableHeader().IsMatch(line))
         {
             return true;
         }
@@ -285,13 +319,25 @@ internal static partial class LineClassifier
             }
         }
 
-        return ReportTitle.IsTitle(line) && !hasDate;
+        return false;
     }
+
+    // "Highlights of the month:", "主要工作:": a short undated line that announces what follows.
+    private static bool IsColonHeading(ReadOnlySpan<char> line) =>
+        line.Length <= 40 && line[^1] == ':' && !line[..^1].ContainsAny(ClausePunctuation)
+        && !DateScanner.TryReadAt(line, 0, new Period(2000, 1), out _)
+        && !DateScanner.TryFind(line, 0, new Period(2000, 1), out _);
+
+    // The first line of a report, short, without clause punctuation or any date: its title.
+    private static bool LooksLikeTitle(ReadOnlySpan<char> line) =>
+        line.Length <= 40 && !line.ContainsAny(ClausePunctuation)
+        && !DateScanner.TryReadAt(line, 0, new Period(2000, 1), out _)
+        && !DateScanner.TryFind(line, 0, new Period(2000, 1), out _);
 
     [GeneratedRegex(@"^(?:第?[一二三四五六七八九十]{1,3}[、.:]|第[一二三四五六七八九十]{1,3}(?:部分|章|节)[、:\s]?|\([一二三四五六七八九十]{1,3}\))\s*")]
     private static partial Regex ChineseOrdinal();
 
-    [GeneratedRegex(@"^(?:\d{1,3}(?:[、)]|\.(?!\d)|\.(?=\d{1,2}月))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:\d{1,3}(?:[、)\t]|\.(?!\d)|\.(?=\d{1,2}月))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
     private static partial Regex ItemMarker();
 
     [GeneratedRegex(@"\(\s*共?\s*\d+\s*[项条件个]\s*\)$")]
@@ -311,6 +357,10 @@ internal static partial class LineClassifier
 
     [GeneratedRegex(@"^(?:联系人|联系电话|电话|手机|传真|邮箱|电子邮件|邮编|地址|e-?mail|tel|phone|fax|mobile|address)\s*:|^[\d\s\-+()]{7,}$", RegexOptions.IgnoreCase)]
     private static partial Regex ContactLine();
+
+    // 序号	时间	活动内容	地点: the header row of a table of activities.
+    [GeneratedRegex(@"^(?:(?:序号|编号|时间|日期|活动|内容|活动内容|工作内容|主要内容|地点|单位|名称|活动名称|备注|参加人员|人数|no\.?|date|time|activity|activities|event|venue|place|notes?)\s*(?:\t|$)){2,}$", RegexOptions.IgnoreCase)]
+    private static partial Regex TableHeader();
 
     [GeneratedRegex(@"^.{0,16}(?:老师|同志|领导|主任|秘书长|部长|同事们?|好)[,:!]?$")]
     private static partial Regex GreetingEnd();

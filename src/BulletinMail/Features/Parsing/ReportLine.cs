@@ -8,6 +8,9 @@ internal enum LineKind
     /// <summary>Greeting, closing, contact details, mail headers of a forward: no entries.</summary>
     Skip,
 
+    /// <summary>The report's title (苏州市科协6月工作情况): names the unit, yields no entries.</summary>
+    Title,
+
     /// <summary>Quoted reply or signature begins: nothing after it is read.</summary>
     End,
 

@@ -29,7 +29,7 @@ public sealed class ReportParser(UnitRegistry registry)
         ArgumentNullException.ThrowIfNull(text);
         var folded = TextFold.Fold(text);
         var lines = LineClassifier.Classify(folded, registry);
-        var document = new Document(text, folded, period, unit ?? TitleUnit(text, folded, lines), IsMultiUnit(lines));
+        var document = new Document(text, folded, period, unit ?? TitleUnit(text, lines), IsMultiUnit(lines));
         var entries = new List<ParsedEntry>();
         ReadBlocks(document, lines, entries);
         return new ParsedReport(period, entries);
@@ -55,14 +55,20 @@ public sealed class ReportParser(UnitRegistry registry)
     }
 
     // A title line such as 苏州市科协6月工作情况 names the unit of a single-unit report.
-    private string? TitleUnit(string original, string folded, List<ReportLine> lines)
+    private string? TitleUnit(string original, List<ReportLine> lines)
     {
         foreach (var line in lines)
         {
-            if (line.Kind == LineKind.Skip && ReportTitle.IsTitle(folded.AsSpan(line.Start, line.Length)))
+            if (line.Kind == LineKind.Title)
             {
-                var unit = ReportTitle.ReadUnit(original[line.Start..line.End]);
-                return unit is null ? null : registry.FindByName(TextFold.Fold(unit))?.Name ?? unit;
+                var title = original[line.Start..line.End];
+                if (registry.FindInText(title) is { } known)
+                {
+                    return known.Name;
+                }
+
+                var unit = ReportTitle.ReadUnit(title);
+                return unit is not null && UnitNameRules.IsUnitName(TextFold.Fold(unit), registry) ? unit : null;
             }
         }
 
@@ -73,8 +79,9 @@ public sealed class ReportParser(UnitRegistry registry)
     {
         string? section = null;
         string? unitContext = null;
+        ActivityDate? dateLine = null;
         var headline = false;
-        var clauses = new List<(int Start, int End)>();
+        var clauses = new List<Clause>();
         Block? open = null;
         ReportLine previous = default;
 
@@ -82,7 +89,7 @@ public sealed class ReportParser(UnitRegistry registry)
         {
             if (open is not null)
             {
-                ReadBlock(document, open, clauses, entries);
+                dateLine = ReadBlock(document, open, clauses, entries, dateLine);
                 open = null;
             }
         }
@@ -94,18 +101,23 @@ public sealed class ReportParser(UnitRegistry registry)
                 case LineKind.Heading:
                     Flush();
                     section = document.Original[line.NameStart..line.NameEnd].Trim();
-                    unitContext = null;
+
+                    // Sections group units in a bulletin; in a single unit's report they are its own.
+                    unitContext = document.MultiUnit ? null : unitContext;
+                    dateLine = null;
                     headline = false;
                     break;
                 case LineKind.HeadlineHeading:
                     Flush();
                     section = HeadlineSection;
                     unitContext = null;
+                    dateLine = null;
                     headline = true;
                     break;
                 case LineKind.UnitHeading:
                     Flush();
                     unitContext = document.Original[line.NameStart..line.NameEnd].Trim();
+                    dateLine = null;
                     headline = false;
                     break;
                 case LineKind.UnitParagraph:
@@ -174,21 +186,29 @@ public sealed class ReportParser(UnitRegistry registry)
         return block with { Original = joinedOriginal, Folded = joinedFolded, Start = 0, End = joinedOriginal.Length };
     }
 
-    private void ReadBlock(Document document, Block block, List<(int Start, int End)> clauses, List<ParsedEntry> entries)
+    /// <param name="dateLine">The date of a preceding line that held only a date, which dates this block's first clauses.</param>
+    /// <returns>The date to carry to the next block: this block's date when it is a date alone, else none.</returns>
+    private ActivityDate? ReadBlock(Document document, Block block, List<Clause> clauses, List<ParsedEntry> entries, ActivityDate? dateLine)
     {
         // In a bulletin or multi-unit summary, text outside any unit's paragraph is editorial prose.
         if (document.MultiUnit && block.Unit is null && !block.Headline && block.Kind == LineKind.Paragraph)
         {
-            return;
+            return null;
         }
 
         clauses.Clear();
-        ClauseSplitter.Split(block.Folded, block.Start, block.End, block.Kind != LineKind.Item, document.Period, clauses);
+        ClauseSplitter.Split(block.Folded, block.Start, block.End, document.Period, clauses);
         var firstEntry = entries.Count;
         var anyOwnDate = false;
-        ActivityDate? carried = null;
-        foreach (var (start, end) in clauses)
+        ActivityDate? carried = dateLine;
+        for (var i = 0; i < clauses.Count; i++)
         {
+            var (start, end, endsSentence) = clauses[i];
+            if (i == 0 && endsSentence && clauses.Count > 1 && IsLeadIn(block.Folded, start, end, document.Period))
+            {
+                continue;
+            }
+
             var clause = ReadClause(block, start, end, document.Period, carried);
             if (clause is null)
             {
@@ -202,12 +222,26 @@ public sealed class ReportParser(UnitRegistry registry)
             {
                 entries.Add(MakeEntry(document, block, date, block.Original[textStart..textEnd], how));
             }
+            else if (clauses.Count == 1 && how == DateSource.Leading)
+            {
+                return date; // "6月15日" alone on its line: it dates what follows
+            }
         }
 
         if (!anyOwnDate && IsProse(block))
         {
             entries.RemoveRange(firstEntry, entries.Count - firstEntry);
         }
+
+        return null;
+    }
+
+    // "(一)加强组织建设。3月5日,召开…": a short undated sentence that introduces the dated ones.
+    private static bool IsLeadIn(string folded, int start, int end, Period period)
+    {
+        var span = folded.AsSpan(start, end - start).Trim();
+        return span.Length <= 20 && !ClauseDate.TryReadLeading(folded.AsSpan(0, end), SkipLeading(folded, start, end), period, out _)
+            && !DateScanner.TryFind(folded.AsSpan(0, end), start, period, out _);
     }
 
     // Undated narrative: several sentences, or a long one, or a line too short to be an activity (a name).
@@ -244,7 +278,13 @@ public sealed class ReportParser(UnitRegistry registry)
         if (ClauseDate.TryReadLeading(span, start, period, out var match))
         {
             var date = ToActivityDate(block.Original, match);
-            return (date, SkipLeading(folded, match.EndIndex, end), end, match.Invalid ? DateSource.None : DateSource.Leading);
+            var textStart = SkipLeading(folded, match.EndIndex, end);
+            if (textStart < end && folded[textStart] is ')' or ']' or '】')
+            {
+                textStart = SkipLeading(folded, textStart + 1, end); // 【6月15日】召开…
+            }
+
+            return (date, textStart, end, match.Invalid ? DateSource.None : DateSource.Leading);
         }
 
         if (DateScanner.TryFind(span, start, period, out match) && !match.Invalid)

@@ -10,19 +10,20 @@ internal static partial class ReportTitle
 {
     public static bool IsTitle(ReadOnlySpan<char> folded) => folded.Length <= 60 && Title().IsMatch(folded);
 
-    /// <summary>The unit a title or subject names (as written, before the month), if any.</summary>
+    /// <summary>The unit a title or subject names (as written, before the year or month), if any.</summary>
     public static string? ReadUnit(string subject)
     {
-        var folded = TextFold.Fold(StripReplyPrefixes(subject));
+        var stripped = StripReplyPrefixes(subject);
+        var folded = TextFold.Fold(stripped);
         var match = Title().Match(folded);
-        if (!match.Success)
+        var unit = match.Success ? match.Groups["unit"] : UnitBeforeDate().Match(folded).Groups["unit"];
+        if (!unit.Success)
         {
             return null;
         }
 
-        var unit = match.Groups["unit"];
-        var name = folded.AsSpan(unit.Index, unit.Length).Trim();
-        return name.Length >= 2 ? StripReplyPrefixes(subject).Substring(unit.Index, unit.Length).Trim() : null;
+        var name = stripped.Substring(unit.Index, unit.Length).Trim();
+        return name.Length >= 2 ? name : null;
     }
 
     /// <summary>The period a title or subject names (2016年6月; a month alone takes the year nearest <paramref name="near"/>).</summary>
@@ -53,8 +54,11 @@ internal static partial class ReportTitle
         return match.Success ? subject[match.Length..] : subject.Trim();
     }
 
-    [GeneratedRegex(@"^(?:关于)?(?<unit>[^,;。:]{0,30}?)(?:\d{4}年|[一二三四五六七八九十〇零]{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:的)?(?:工作|进展|活动|创新驱动|助力工程|重点工作)*(?:情况|动态|进展|报告|简报|总结|月报|汇报|信息|报送|大事记|纪要)(?:的报告|报告|汇报)?\s*$")]
+    [GeneratedRegex(@"^(?:关于)?(?<unit>[^,;。:]{0,30}?)(?:\d{4}年|[一二三四五六七八九十〇零]{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:的)?(?:工作|进展|活动|创新驱动|助力工程|重点工作)*(?:情况|动态|进展|报告|简报|总结|月报|汇报|信息|报送|大事记|纪要|一览|汇总|统计)(?:的报告|报告|汇报)?\s*$")]
     private static partial Regex Title();
+
+    [GeneratedRegex(@"^(?:关于)?(?<unit>[^\d,;。:]{2,30}?)(?:\d{4}|[一二三四五六七八九十〇零]{4})?年?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月")]
+    private static partial Regex UnitBeforeDate();
 
     [GeneratedRegex(@"(?:(?<year>\d{4}|[一二三四五六七八九十〇零]{4})年\s*)?(?<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")]
     private static partial Regex YearMonth();

@@ -29,7 +29,7 @@ internal static class UnitNameRules
     public static bool IsUnitName(ReadOnlySpan<char> folded, UnitRegistry registry)
     {
         folded = folded.Trim();
-        if (folded.Length is < 2 or > 40 || folded.ContainsAny(ClausePunctuation))
+        if (folded.Length is < 2 or > 80 || folded.ContainsAny(ClausePunctuation))
         {
             return false;
         }
@@ -39,7 +39,8 @@ internal static class UnitNameRules
             return true;
         }
 
-        if (folded.Length > 30 || StartsWithDate(folded))
+        var english = char.IsAsciiLetter(folded[0]);
+        if ((!english && folded.Length > 30) || StartsWithDate(folded))
         {
             return false;
         }
@@ -52,7 +53,7 @@ internal static class UnitNameRules
             }
         }
 
-        if (char.IsAsciiLetter(folded[0]))
+        if (english)
         {
             return IsEnglishUnitName(folded);
         }
