@@ -19,6 +19,11 @@ public static class CliApp
             CliContext.Data,
             RunCommand.Create(),
             ParseCommand.Create(),
+            IngestCommand.Create(),
+            SubmissionsCommand.Create(),
+            EntriesCommand.Create(),
+            UnitsCommand.Create(),
+            StatusCommand.Create(),
         };
         root.SetAction(RunCommand.RunAsync);
 
@@ -56,6 +61,12 @@ public static class CliApp
         catch (OperationCanceledException)
         {
             return 130;
+        }
+        catch (Exception ex) when (Environment.GetEnvironmentVariable("BULLETINMAIL_TRACE") is null)
+        {
+            // A bug of ours, not the user's input: still one line (set BULLETINMAIL_TRACE=1 for the stack).
+            await Console.Error.WriteLineAsync($"error: internal error ({ex.GetType().Name}): {ex.Message}");
+            return 1;
         }
     }
 }

@@ -1,10 +1,15 @@
 using System.CommandLine;
+using BulletinMail.Data;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
 using BulletinMail.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Cli;
 
@@ -39,12 +44,49 @@ internal static class CliContext
         }
     }
 
-    /// <summary>The services of the pure features (no database, no network), for one-shot commands.</summary>
+    /// <summary>The services of a one-shot command; log lines go to stderr, so stdout stays the command's output.</summary>
     public static ServiceProvider Services(IConfiguration configuration)
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
-        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction();
+        services.AddLogging(logging => logging
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter("BulletinMail", LogLevel.Warning)
+            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction().AddStorage().AddIntake().AddOutbound();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
+
+    /// <summary>The services of a command that uses the database, which is migrated (and its units seeded) first.</summary>
+    public static async Task<ServiceProvider> DatabaseServicesAsync(ParseResult parseResult, CancellationToken cancellationToken, IDictionary<string, string?>? overrides = null)
+    {
+        var configuration = Configuration(parseResult);
+        IConfiguration effective = overrides is null ? configuration : new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(overrides).Build();
+        var services = Services(effective);
+        try
+        {
+            ValidateOptions(services);
+            await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+            return services;
+        }
+        catch
+        {
+            await services.DisposeAsync();
+            throw;
+        }
+    }
+
+    // One-shot commands have no host to run ValidateOnStart: resolve the options so bad config fails here, clearly.
+    private static void ValidateOptions(ServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<MailboxOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<OutboundOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ExtractionOptions>>().Value;
+    }
+
+    /// <summary>Who a command-line change is attributed to in the audit log.</summary>
+    public static string Actor => $"cli:{Environment.UserName}";
 }

@@ -110,7 +110,7 @@ public sealed class DocumentExtractorTests
 
     [Theory]
     [InlineData("missing.txt", "no such file")]
-    [InlineData("report.pdf", "unsupported file type")]
+    [InlineData("report.rtf", "unsupported file type")]
     public async Task ExtractFile_ExplainsRefusal_WhenFileCannotBeRead(string file, string reason)
     {
         var error = await Assert.ThrowsAsync<ExtractionException>(() => ExtractAsync(file));

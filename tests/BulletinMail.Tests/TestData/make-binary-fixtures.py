@@ -72,7 +72,8 @@ from email.mime.base import MIMEBase
 from email.mime.message import MIMEMessage
 from email import encoders
 
-def raw_mail(headers, content_type, body_bytes, cte="base64"):
+def raw_mail(name, headers, content_type, body_bytes, cte="base64"):
+    headers = dict(headers, **{"Message-ID": f"<{name}@suzhou.example.org>"})
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     payload = base64.encodebytes(body_bytes).decode("ascii") if cte == "base64" else body_bytes.decode("latin-1")
     return (head + f"MIME-Version: 1.0\r\nContent-Type: {content_type}\r\nContent-Transfer-Encoding: {cte}\r\n\r\n" + payload).encode("latin-1")
@@ -81,19 +82,19 @@ HEAD = {"From": "report@suzhou.example.org", "To": "submit@bulletin.example.org"
         "Subject": "=?UTF-8?B?" + base64.b64encode("苏州市科协6月工作情况".encode()).decode() + "?=",
         "Date": "Fri, 01 Jul 2016 09:30:00 +0800", "Message-ID": "<r1@suzhou.example.org>"}
 GBK_BODY = "各位好:\n\n6月3日,在张家港市举行群创成果推广活动;6月15日,朱镕基科技奖评审会召开。\n\n谢谢!\n王芳\n"
-write("eml/gb2312-labelled-gbk.eml", raw_mail(HEAD, "text/plain; charset=gb2312", GBK_BODY.encode("gbk")))
-write("eml/no-charset-gbk.eml", raw_mail(HEAD, "text/plain", GBK_BODY.encode("gbk"), cte="8bit"))
-write("eml/big5-labelled-gb2312.eml", raw_mail(HEAD, "text/plain; charset=gb2312", "6月15日,舉辦科技成果對接會;6月18日,科協與學會簽訂合作協議。\n".encode("big5")))
-write("eml/big5.eml", raw_mail(HEAD, "text/plain; charset=big5", "6月15日,舉辦科技成果對接會;6月18日,科協與學會簽訂合作協議。\n".encode("big5")))
+write("eml/gb2312-labelled-gbk.eml", raw_mail("gb2312-labelled-gbk", HEAD, "text/plain; charset=gb2312", GBK_BODY.encode("gbk")))
+write("eml/no-charset-gbk.eml", raw_mail("no-charset-gbk", HEAD, "text/plain", GBK_BODY.encode("gbk"), cte="8bit"))
+write("eml/big5-labelled-gb2312.eml", raw_mail("big5-labelled-gb2312", HEAD, "text/plain; charset=gb2312", "6月15日,舉辦科技成果對接會;6月18日,科協與學會簽訂合作協議。\n".encode("big5")))
+write("eml/big5.eml", raw_mail("big5", HEAD, "text/plain; charset=big5", "6月15日,舉辦科技成果對接會;6月18日,科協與學會簽訂合作協議。\n".encode("big5")))
 html = ("<html><head><style>p{color:red}</style><script>document.write('6月1日,脚本内容')</script></head>"
         "<body><p>6月3日,在张家港市举行群创成果推广活动;</p><div style='display:none'>6月9日,隐藏内容</div>"
         "<p>6月15日,赴苏州两家众创空间探讨合作。<img src=x onerror=alert(1)></p></body></html>")
-write("eml/html-only.eml", raw_mail(HEAD, "text/html; charset=utf-8", html.encode("utf-8")))
+write("eml/html-only.eml", raw_mail("html-only", HEAD, "text/html; charset=utf-8", html.encode("utf-8")))
 
-def multipart(subject, parts, sender="report@suzhou.example.org"):
+def multipart(name, subject, parts, sender="report@suzhou.example.org"):
     m = MIMEMultipart("mixed")
     m["From"], m["To"], m["Subject"] = sender, "submit@bulletin.example.org", subject
-    m["Date"], m["Message-ID"] = "Fri, 01 Jul 2016 09:30:00 +0800", "<m-%d@example.org>" % len(parts)
+    m["Date"], m["Message-ID"] = "Fri, 01 Jul 2016 09:30:00 +0800", f"<{name}@example.org>"
     for p in parts:
         m.attach(p)
     return m
@@ -106,11 +107,11 @@ def attachment(path, name, maintype, subtype):
     part.add_header("Content-Disposition", "attachment", filename=name)
     return part
 
-mail = multipart("苏州市科协6月工作情况", [MIMEText("各位好,附件是我市6月工作情况,请查收。\n谢谢!\n王芳", "plain", "utf-8"),
+mail = multipart("docx-attachment", "苏州市科协6月工作情况", [MIMEText("各位好,附件是我市6月工作情况,请查收。\n谢谢!\n王芳", "plain", "utf-8"),
                                      attachment("docx/report.docx", "苏州6月.docx", "application", "vnd.openxmlformats-officedocument.wordprocessingml.document")])
 write("eml/docx-attachment.eml", mail.as_bytes())
 inner = MIMEText("6月3日,在张家港市举行群创成果推广活动;6月15日,赴苏州两家众创空间探讨合作。", "plain", "utf-8")
 inner["From"], inner["Subject"], inner["Date"] = "report@suzhou.example.org", "苏州市科协6月工作情况", "Thu, 30 Jun 2016 18:00:00 +0800"
-write("eml/forwarded.eml", multipart("Fwd: 苏州市科协6月工作情况", [MIMEText("转发一下。", "plain", "utf-8"), MIMEMessage(inner)], sender="editor@bulletin.example.org").as_bytes())
-write("eml/legacy-doc-attachment.eml", multipart("宁波市6月工作情况", [MIMEText("见附件", "plain", "utf-8"), attachment("docx/legacy.doc", "report.doc", "application", "msword")]).as_bytes())
-write("eml/zip-bomb-attachment.eml", multipart("宁波市6月工作情况", [MIMEText("5月31日,在宁波召开研讨会。", "plain", "utf-8"), attachment("docx/zip-bomb.docx", "report.docx", "application", "vnd.openxmlformats-officedocument.wordprocessingml.document")]).as_bytes())
+write("eml/forwarded.eml", multipart("forwarded", "Fwd: 苏州市科协6月工作情况", [MIMEText("转发一下。", "plain", "utf-8"), MIMEMessage(inner)], sender="editor@bulletin.example.org").as_bytes())
+write("eml/legacy-doc-attachment.eml", multipart("legacy-doc", "宁波市6月工作情况", [MIMEText("见附件", "plain", "utf-8"), attachment("docx/legacy.doc", "report.doc", "application", "msword")]).as_bytes())
+write("eml/zip-bomb-attachment.eml", multipart("zip-bomb", "宁波市6月工作情况", [MIMEText("5月31日,在宁波召开研讨会。", "plain", "utf-8"), attachment("docx/zip-bomb.docx", "report.docx", "application", "vnd.openxmlformats-officedocument.wordprocessingml.document")]).as_bytes())

@@ -24,6 +24,11 @@ public sealed class OutboundOptions : IValidatableObject
         {
             yield return new ValidationResult("Outbound:Smtp:Host is required when Outbound:Kind is smtp", ["Smtp.Host"]);
         }
+
+        if (Smtp.Security is not ("None" or "StartTls" or "Tls"))
+        {
+            yield return new ValidationResult("Outbound:Smtp:Security must be None, StartTls or Tls", ["Smtp.Security"]);
+        }
     }
 
     public sealed class SmtpSettings

@@ -9,6 +9,7 @@ public enum DocumentKind
     Html,
     Docx,
     LegacyDoc,
+    Pdf,
     Message,
 }
 
@@ -25,12 +26,14 @@ public sealed class DocumentExtractor(ExtractionOptions limits)
             ".docx" => DocumentKind.Docx,
             ".doc" => DocumentKind.LegacyDoc,
             ".eml" or ".msg822" => DocumentKind.Message,
+            ".pdf" => DocumentKind.Pdf,
             _ when mimeType is null => DocumentKind.Unsupported,
             _ when MessageTextExtractor.IsDocxType(mimeType) => DocumentKind.Docx,
             _ when mimeType.Equals("application/msword", StringComparison.OrdinalIgnoreCase) => DocumentKind.LegacyDoc,
             _ when mimeType.Equals("text/html", StringComparison.OrdinalIgnoreCase) => DocumentKind.Html,
             _ when mimeType.Equals("text/plain", StringComparison.OrdinalIgnoreCase) => DocumentKind.Text,
             _ when mimeType.Equals("message/rfc822", StringComparison.OrdinalIgnoreCase) => DocumentKind.Message,
+            _ when mimeType.Equals("application/pdf", StringComparison.OrdinalIgnoreCase) => DocumentKind.Pdf,
             _ => DocumentKind.Unsupported,
         };
     }
@@ -43,7 +46,7 @@ public sealed class DocumentExtractor(ExtractionOptions limits)
         var kind = KindOf(path);
         if (kind == DocumentKind.Unsupported)
         {
-            throw new ExtractionException($"{name}: unsupported file type '{Path.GetExtension(path)}'; expected .txt, .eml, .html or .docx");
+            throw new ExtractionException($"{name}: unsupported file type '{Path.GetExtension(path)}'; expected .txt, .eml, .html, .docx or .pdf");
         }
 
         var info = new FileInfo(path);
@@ -92,6 +95,7 @@ public sealed class DocumentExtractor(ExtractionOptions limits)
                 DocumentKind.Text => new ExtractedDocument(CheckText(TextDecoder.Decode(content).Text, name)),
                 DocumentKind.Html => new ExtractedDocument(HtmlTextExtractor.Extract(TextDecoder.Decode(content).Text)),
                 DocumentKind.Docx => new ExtractedDocument(DocxTextExtractor.Extract(content, limits.MaxDecompressedBytes)),
+                DocumentKind.Pdf => new ExtractedDocument(PdfTextExtractor.Extract(content)),
                 DocumentKind.Message => new MessageTextExtractor(limits).Extract(new MemoryStream(content, writable: false)),
                 DocumentKind.LegacyDoc => throw new ExtractionException("a legacy Word .doc file, which is not read; save it as .docx, PDF or plain text"),
                 _ => throw new ExtractionException($"{name}: unsupported file type"),

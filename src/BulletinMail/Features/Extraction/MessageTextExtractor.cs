@@ -1,6 +1,7 @@
 using System.Text;
 using BulletinMail.Features.Parsing;
 using MimeKit;
+using MimeKit.Tnef;
 
 namespace BulletinMail.Features.Extraction;
 
@@ -99,6 +100,14 @@ public sealed class MessageTextExtractor(ExtractionOptions limits)
                 state.InnerSubject ??= forwarded.Subject;
                 AppendMessage(forwarded, state, depth + 1);
                 break;
+            case TnefPart tnef:
+                // Outlook's winmail.dat: its attachments are the report.
+                foreach (var inner in tnef.ExtractAttachments())
+                {
+                    AppendPart(inner, state, depth + 1);
+                }
+
+                break;
             case MimePart mime:
                 AppendAttachment(mime, state);
                 break;
@@ -125,6 +134,7 @@ public sealed class MessageTextExtractor(ExtractionOptions limits)
                 DocumentKind.Text => TextDecoder.Decode(content, part.ContentType.Charset).Text,
                 DocumentKind.Html => HtmlTextExtractor.Extract(TextDecoder.Decode(content, part.ContentType.Charset).Text),
                 DocumentKind.Docx => DocxTextExtractor.Extract(content, limits.MaxDecompressedBytes),
+                DocumentKind.Pdf => PdfTextExtractor.Extract(content),
                 DocumentKind.LegacyDoc => throw new ExtractionException("a legacy Word .doc file, which is not read; save it as .docx, PDF or plain text"),
                 _ => null,
             };

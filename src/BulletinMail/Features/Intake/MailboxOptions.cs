@@ -54,5 +54,17 @@ public sealed class MailboxOptions : IValidatableObject
         public string? Password { get; set; }
 
         public string Folder { get; set; } = "INBOX";
+
+        /// <summary>Where processed messages are moved (created when missing).</summary>
+        public string ProcessedFolder { get; set; } = "Processed";
+
+        /// <summary>Where quarantined messages are moved (created when missing).</summary>
+        public string QuarantineFolder { get; set; } = "Quarantine";
+
+        /// <summary>An OAuth2 access token used instead of the password (from the environment).</summary>
+        public string? OAuth2Token { get; set; }
+
+        /// <summary>Write MailKit's protocol log (commands, never bodies' meaning) to this file.</summary>
+        public string? ProtocolLog { get; set; }
     }
 }

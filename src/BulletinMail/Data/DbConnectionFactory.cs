@@ -1,0 +1,53 @@
+using System.Data.Common;
+using BulletinMail.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Data;
+
+/// <summary>
+/// Opens connections to the database: SQLite (<c>bulletinmail.db</c> in the data folder) with a
+/// busy timeout and foreign keys on every connection; WAL is set once by the migrations.
+/// </summary>
+public sealed class DbConnectionFactory
+{
+    private readonly string connectionString;
+
+    public DbConnectionFactory(IOptions<StorageOptions> options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Value.Provider != "sqlite")
+        {
+            throw new NotSupportedException("Storage:Provider postgres is not available yet; use sqlite");
+        }
+
+        DataDirectory = AppConfiguration.DataDirectory(configuration);
+        Directory.CreateDirectory(DataDirectory);
+        var builder = new SqliteConnectionStringBuilder(options.Value.ConnectionString ?? string.Empty);
+        if (string.IsNullOrEmpty(builder.DataSource))
+        {
+            builder.DataSource = Path.Combine(DataDirectory, "bulletinmail.db");
+        }
+
+        builder.Pooling = true;
+        builder.ForeignKeys = true;
+        builder.DefaultTimeout = 30;
+        connectionString = builder.ToString();
+    }
+
+    /// <summary>The data folder: database, originals, outbox.</summary>
+    public string DataDirectory { get; }
+
+    /// <exception cref="SqliteException">The database cannot be opened.</exception>
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+
+        // Writers wait for each other instead of failing at once (several workers, the CLI beside the worker).
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 30000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Reflection;
+using Dapper;
+
+namespace BulletinMail.Data;
+
+/// <summary>
+/// Applies the numbered SQL scripts embedded from <c>Data/Migrations</c> (<c>NNNN_name.sql</c>) in
+/// order, each in its own transaction with its row in <c>schema_migrations</c>, so a crash leaves
+/// either all of a script or none of it. Idempotent: applied scripts are skipped.
+/// </summary>
+public sealed partial class MigrationRunner(DbConnectionFactory connections, TimeProvider time, ILogger<MigrationRunner> logger)
+{
+    private const string CreateLedger = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version     INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL,
+            applied_at  TEXT NOT NULL
+        )
+        """;
+
+    private const string SelectApplied = "SELECT version FROM schema_migrations";
+
+    private const string InsertApplied = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)";
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(CreateLedger, cancellationToken: cancellationToken));
+        var applied = (await connection.QueryAsync<long>(new CommandDefinition(SelectApplied, cancellationToken: cancellationToken))).ToHashSet();
+        foreach (var (version, name, sql) in Scripts())
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                InsertApplied,
+                new { Version = version, Name = name, AppliedAt = time.GetUtcNow() },
+                transaction,
+                cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            LogApplied(version, name);
+        }
+    }
+
+    private static IEnumerable<(long Version, string Name, string Sql)> Scripts()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        const string prefix = "BulletinMail.Data.Migrations.";
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var name = resource[prefix.Length..^".sql".Length];
+            var version = long.Parse(name.AsSpan(0, name.IndexOf('_', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            yield return (version, name, reader.ReadToEnd());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied database migration {Version} ({Name})")]
+    private partial void LogApplied(long version, string name);
+}

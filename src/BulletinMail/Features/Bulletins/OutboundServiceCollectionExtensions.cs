@@ -1,0 +1,21 @@
+using BulletinMail.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Features.Bulletins;
+
+public static class OutboundServiceCollectionExtensions
+{
+    /// <summary>The outbound mailer of <c>Outbound:Kind</c>: the outbox folder (default) or SMTP.</summary>
+    public static IServiceCollection AddOutbound(this IServiceCollection services)
+    {
+        services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IOutboundMailer>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
+            return options.Kind == "smtp"
+                ? new SmtpMailer(options.Smtp)
+                : new OutboxMailer(Path.Combine(AppConfiguration.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
+        });
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using BulletinMail.Data;
+using Dapper;
+
+namespace BulletinMail.Features.Intake;
+
+/// <summary>What an operator needs to see that intake works: a stalled poller shows within one poll interval.</summary>
+public sealed record IntakeHealthReport(
+    string Mailbox,
+    DateTimeOffset? LastPollAt,
+    DateTimeOffset? LastSuccessfulPollAt,
+    string? LastError,
+    double? OldestUnprocessedAgeSeconds,
+    long Quarantined,
+    long Held,
+    long ReviewBacklog,
+    bool Healthy);
+
+public sealed class IntakeHealth(DbConnectionFactory connections, IMailboxSource mailbox, Microsoft.Extensions.Options.IOptions<MailboxOptions> options, TimeProvider time)
+{
+    private const string Query = """
+        SELECT
+            (SELECT last_poll_at FROM mailbox_state WHERE mailbox = @mailbox) AS LastPollAt,
+            (SELECT last_success_at FROM mailbox_state WHERE mailbox = @mailbox) AS LastSuccessAt,
+            (SELECT last_error FROM mailbox_state WHERE mailbox = @mailbox) AS LastError,
+            (SELECT MIN(created_at) FROM submissions WHERE status = 'received') AS OldestUnprocessed,
+            (SELECT COUNT(*) FROM submissions WHERE status = 'quarantined') AS Quarantined,
+            (SELECT COUNT(*) FROM submissions WHERE status = 'held') AS Held,
+            (SELECT COUNT(*) FROM entries WHERE status = 'pending') AS Backlog
+        """;
+
+    public async Task<IntakeHealthReport> ReadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Query, new { mailbox = mailbox.Key }, cancellationToken: cancellationToken));
+        var now = time.GetUtcNow();
+        DateTimeOffset? Parse(string? text) => text is null ? null : DapperTypeHandlers.ParseInstant(text);
+        var lastSuccess = Parse(row.LastSuccessAt);
+        var oldest = Parse(row.OldestUnprocessed);
+
+        // Healthy: polled successfully within two poll intervals (and a minute of grace).
+        var healthy = lastSuccess is { } success && now - success <= (options.Value.PollInterval * 2) + TimeSpan.FromMinutes(1);
+        return new IntakeHealthReport(
+            mailbox.Key, Parse(row.LastPollAt), lastSuccess, row.LastError,
+            oldest is { } o ? Math.Round((now - o).TotalSeconds) : null,
+            row.Quarantined, row.Held, row.Backlog, healthy);
+    }
+
+    private sealed class Row
+    {
+        public string? LastPollAt { get; init; }
+
+        public string? LastSuccessAt { get; init; }
+
+        public string? LastError { get; init; }
+
+        public string? OldestUnprocessed { get; init; }
+
+        public long Quarantined { get; init; }
+
+        public long Held { get; init; }
+
+        public long Backlog { get; init; }
+    }
+}

@@ -1,0 +1,38 @@
+using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
+using BulletinMail.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Features.Intake;
+
+public static class IntakeServiceCollectionExtensions
+{
+    /// <summary>The mailbox of <c>Mailbox:Kind</c>, the submission pipeline and its stores.</summary>
+    public static IServiceCollection AddIntake(this IServiceCollection services)
+    {
+        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section).ValidateDataAnnotations()
+            .Validate(o => TimeZoneExists(o.TimeZone), "Intake:TimeZone is not a known time zone (e.g. Asia/Shanghai)").ValidateOnStart();
+        services.AddSingleton<IMailboxSource>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MailboxOptions>>().Value;
+            return options.Kind == "imap"
+                ? new ImapMailbox(options.Imap)
+                : new MaildirMailbox(options.Maildir.Path ?? Path.Combine(AppConfiguration.DataDirectory(sp.GetRequiredService<IConfiguration>()), "mailbox"));
+        });
+        services.AddSingleton<OriginalStore>();
+        services.AddSingleton<SubmissionStore>();
+        services.AddSingleton<UnitStore>();
+        services.AddSingleton<EntryStore>();
+        services.AddSingleton<MailboxStateStore>();
+        services.AddSingleton<Acknowledger>();
+        services.AddSingleton<SubmissionProcessor>();
+        services.AddSingleton<IngestPoller>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<IntakeHealth>();
+        services.AddSingleton<ReportImporter>();
+        return services;
+    }
+
+    private static bool TimeZoneExists(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+}

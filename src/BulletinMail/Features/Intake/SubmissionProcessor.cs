@@ -1,0 +1,151 @@
+using System.Text.Json;
+using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Units;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace BulletinMail.Features.Intake;
+
+/// <summary>
+/// Turns a recorded submission into its outcome: ignored (automatic mail), quarantined (cannot
+/// be read, with the reason), held (an editor must decide: unknown or unauthenticated sender, no
+/// period, no entries) or parsed (entries stored as pending, the sender acknowledged). Running it
+/// twice changes nothing: only a submission still <c>received</c> is completed.
+/// </summary>
+public sealed partial class SubmissionProcessor(
+    SubmissionStore submissions,
+    OriginalStore originals,
+    UnitStore units,
+    UnitRegistry configuredUnits,
+    Acknowledger acknowledger,
+    IOptions<ExtractionOptions> extraction,
+    IOptions<IntakeOptions> intake,
+    IOptions<OutboundOptions> outbound,
+    TimeProvider time,
+    ILogger<SubmissionProcessor> logger)
+{
+    /// <returns>The status the submission ended with.</returns>
+    public async Task<string> ProcessAsync(long id, CancellationToken cancellationToken)
+    {
+        var submission = await submissions.GetAsync(id, cancellationToken)
+            ?? throw new InvalidOperationException($"submission {id} does not exist");
+        if (submission.Status != SubmissionStatus.Received)
+        {
+            return submission.Status;
+        }
+
+        var registry = await units.LoadAsync(configuredUnits.Sections, cancellationToken);
+        var (outcome, message, entries) = await DecideAsync(submission, registry, cancellationToken);
+        if (await submissions.CompleteAsync(outcome, cancellationToken))
+        {
+            LogProcessed(id, outcome.Status, outcome.Reason ?? string.Empty, outcome.Entries.Count);
+            if (outcome.Status == SubmissionStatus.Parsed && message is not null)
+            {
+                var stored = await submissions.GetAsync(id, cancellationToken);
+                await acknowledger.AcknowledgeAsync(stored!, message, entries, cancellationToken);
+            }
+        }
+
+        return outcome.Status;
+    }
+
+    private async Task<(SubmissionOutcome Outcome, MimeMessage? Message, IReadOnlyList<ParsedEntry> Entries)> DecideAsync(
+        Submission submission, UnitRegistry registry, CancellationToken cancellationToken)
+    {
+        SubmissionOutcome Outcome(string status, string? reason, string? unit = null, string? period = null, string? text = null,
+            IReadOnlyList<string>? warnings = null, IReadOnlyList<ExtractedAttachment>? attachments = null, IReadOnlyList<ParsedEntry>? entries = null, long? supersedes = null) =>
+            new(submission.Id, status, reason, unit, period, text,
+                JsonSerializer.Serialize(warnings ?? [], IntakeJsonContext.Default.IReadOnlyListString),
+                JsonSerializer.Serialize(attachments ?? [], IntakeJsonContext.Default.IReadOnlyListExtractedAttachment),
+                entries ?? [], supersedes);
+
+        var limits = extraction.Value;
+        if (submission.Size > limits.MaxInputBytes)
+        {
+            return (Outcome(SubmissionStatus.Quarantined,
+                $"the message is {submission.Size / (1024.0 * 1024.0):0.#} MB, over the {limits.MaxInputBytes / (1024 * 1024)} MB limit (Extraction:MaxInputBytes); the original is kept"), null, []);
+        }
+
+        MimeMessage message;
+        ExtractedDocument document;
+        await using (var stream = originals.Open(submission.Sha256))
+        {
+            try
+            {
+                message = await MimeMessage.LoadAsync(stream, cancellationToken);
+                var reason = AutomaticMail.Reason(message, outbound.Value.From);
+                if (reason is not null)
+                {
+                    return (Outcome(SubmissionStatus.Ignored, reason), null, []);
+                }
+
+                document = new MessageTextExtractor(limits).Extract(message);
+            }
+            catch (FormatException ex)
+            {
+                return (Outcome(SubmissionStatus.Quarantined, $"not a readable mail message: {ex.Message}"), null, []);
+            }
+            catch (ExtractionException ex)
+            {
+                return (Outcome(SubmissionStatus.Quarantined, ex.Message), null, []);
+            }
+        }
+
+        var failedAttachments = (document.Attachments ?? []).Where(a => a.Status == "failed").Select(a => $"{a.Name}: {a.Reason}").ToList();
+        var parser = new ReportParser(registry);
+        var reader = new ReportReader(parser, registry, time);
+        var sender = registry.FindBySender(submission.FromAddress);
+        var period = reader.GuessPeriod(document);
+        var report = period is { } p ? parser.Parse(document.Text, p, sender?.Name ?? reader.GuessUnit(document)) : null;
+        var unit = sender?.Name ?? report?.Entries.Select(e => e.Unit).FirstOrDefault(u => u is not null);
+        var warnings = document.Warnings ?? [];
+
+        SubmissionOutcome Held(string reason) =>
+            Outcome(SubmissionStatus.Held, reason, unit, period?.ToString(), document.Text, warnings, document.Attachments);
+
+        if (sender is null)
+        {
+            return (Held($"unknown sender {submission.FromAddress}: assign a unit (and remember the sender) or discard"), message, []);
+        }
+
+        if (SenderTrust.FailedAuthentication(message, intake.Value.AuthServId) is { } untrusted)
+        {
+            return (Held(untrusted), message, []);
+        }
+
+        if (report is null)
+        {
+            return (Held("cannot tell which month the report is for (no month in the subject or the text)"), message, []);
+        }
+
+        if (report.Entries.Count == 0)
+        {
+            var why = failedAttachments.Count > 0 ? $"no entries found; unreadable attachments: {string.Join("; ", failedAttachments)}" : "no dated entries found in the text";
+            return (Held(why), message, []);
+        }
+
+        var supersedes = await FindCorrectedAsync(submission, sender.Name, report.Period.ToString(), cancellationToken);
+        return (Outcome(SubmissionStatus.Parsed, null, sender.Name, report.Period.ToString(), document.Text,
+            [.. warnings, .. failedAttachments.Select(f => $"attachment-failed: {f}")], document.Attachments, report.Entries, supersedes), message, report.Entries);
+    }
+
+    // A reply to our acknowledgement corrects the report it acknowledged; so does a "Re:" from the
+    // same sender for the same unit and period.
+    private async Task<long?> FindCorrectedAsync(Submission submission, string unit, string period, CancellationToken cancellationToken)
+    {
+        if (await acknowledger.FindAcknowledgedAsync(submission.InReplyTo, cancellationToken) is { } acknowledged && acknowledged != submission.Id)
+        {
+            return acknowledged;
+        }
+
+        var isReply = submission.InReplyTo is not null || ReportTitle.StripReplyPrefixes(submission.Subject ?? string.Empty) != (submission.Subject ?? string.Empty).Trim();
+        return isReply && submission.FromAddress is { } from
+            ? await submissions.FindCorrectableAsync(unit, period, from, submission.Id, cancellationToken)
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {SubmissionId}: {Status} {Reason} ({Entries} entries)")]
+    private partial void LogProcessed(long submissionId, string status, string reason, int entries);
+}

@@ -1,0 +1,256 @@
+using System.Data.Common;
+using BulletinMail.Data;
+using BulletinMail.Features.Parsing;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace BulletinMail.Features.Intake;
+
+/// <summary>
+/// Submissions and the entries parsed from them. Correctness lives here, not in the scheduler:
+/// unique indexes on the mailbox place and the message key make a second recording of the same
+/// message impossible, and processing completes only a submission that is still <c>received</c>.
+/// </summary>
+public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvider time)
+{
+    private const string Columns = """
+        s.id AS Id, s.mailbox AS Mailbox, s.uid_validity AS UidValidity, s.uid AS Uid, s.source_key AS SourceKey,
+        s.message_key AS MessageKey, s.message_id AS MessageId, s.sha256 AS Sha256, s.size AS Size,
+        s.from_address AS FromAddress, s.subject AS Subject, s.in_reply_to AS InReplyTo, s.received_at AS ReceivedAt,
+        s.status AS Status, s.reason AS Reason, s.unit AS Unit, s.period AS Period, s.extracted_text AS ExtractedText,
+        s.warnings AS Warnings, s.attachments AS Attachments, s.duplicate_of AS DuplicateOf, s.superseded_by AS SupersededBy,
+        s.created_at AS CreatedAt, s.processed_at AS ProcessedAt,
+        (SELECT COUNT(*) FROM entries e WHERE e.submission_id = s.id) AS EntryCount
+        """;
+
+    private const string SelectByPlace = """
+        SELECT id AS Id, status AS Status FROM submissions
+        WHERE mailbox = @Mailbox AND ((@Uid IS NOT NULL AND uid_validity = @UidValidity AND uid = @Uid)
+                                   OR (@SourceKey IS NOT NULL AND source_key = @SourceKey))
+        """;
+
+    private const string SelectByMessageKey = """
+        SELECT id AS Id, mailbox AS Mailbox, uid_validity AS UidValidity FROM submissions
+        WHERE message_key = @MessageKey AND status <> 'duplicate'
+        """;
+
+    private const string Insert = """
+        INSERT INTO submissions (mailbox, uid_validity, uid, source_key, message_key, message_id, sha256, size,
+            from_address, subject, in_reply_to, received_at, status, reason, unit, period, duplicate_of, created_at)
+        VALUES (@Mailbox, @UidValidity, @Uid, @SourceKey, @MessageKey, @MessageId, @Sha256, @Size,
+            @FromAddress, @Subject, @InReplyTo, @ReceivedAt, @Status, @Reason, @Unit, @Period, @DuplicateOf, @Now)
+        RETURNING id
+        """;
+
+    private const string Rekey = "UPDATE submissions SET uid_validity = @UidValidity, uid = @Uid WHERE id = @Id";
+
+    /// <summary>
+    /// Records a message once. Called again for the same place, it changes nothing; for the same
+    /// message at another place, it records a duplicate, except after a UIDVALIDITY change of
+    /// the same mailbox, where it moves the existing submission to the new place.
+    /// </summary>
+    public async Task<(long Id, RecordOutcome Outcome, string Status)> RecordAsync(NewSubmission message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                var result = await RecordAsync(connection, transaction, message, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && attempt < 3)
+            {
+                // SQLITE_CONSTRAINT: another worker recorded it between our look-up and insert; look again.
+                await transaction.RollbackAsync(cancellationToken);
+            }
+        }
+    }
+
+    private async Task<(long Id, RecordOutcome Outcome, string Status)> RecordAsync(
+        DbConnection connection, DbTransaction transaction, NewSubmission message, CancellationToken cancellationToken)
+    {
+        var place = await connection.QuerySingleOrDefaultAsync<PlaceRow>(new CommandDefinition(SelectByPlace, message, transaction, cancellationToken: cancellationToken));
+        if (place is not null)
+        {
+            return (place.Id, RecordOutcome.AlreadyRecorded, place.Status);
+        }
+
+        var first = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(SelectByMessageKey, message, transaction, cancellationToken: cancellationToken));
+        if (first is not null && first.Mailbox == message.Mailbox && message.Uid is not null && first.UidValidity != message.UidValidity)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(Rekey, new { first.Id, message.UidValidity, message.Uid }, transaction, cancellationToken: cancellationToken));
+            return (first.Id, RecordOutcome.Rekeyed, await StatusAsync(connection, transaction, first.Id, cancellationToken));
+        }
+
+        var duplicate = first is not null;
+        var row = message with
+        {
+            Status = duplicate ? SubmissionStatus.Duplicate : message.Status,
+            Reason = duplicate ? $"the same message as submission {first!.Id}" : message.Reason,
+        };
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            Insert,
+            new
+            {
+                row.Mailbox, row.UidValidity, row.Uid, row.SourceKey, row.MessageKey, row.MessageId, row.Sha256, row.Size,
+                row.FromAddress, row.Subject, row.InReplyTo, row.ReceivedAt, row.Status, row.Reason, row.Unit, row.Period,
+                DuplicateOf = first?.Id, Now = time.GetUtcNow(),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return (id, duplicate ? RecordOutcome.Duplicate : RecordOutcome.Created, row.Status);
+    }
+
+    private static Task<string> StatusAsync(DbConnection connection, DbTransaction transaction, long id, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT status FROM submissions WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken))!;
+
+    /// <summary>The submission at this place of the mailbox, if recorded.</summary>
+    public async Task<(long Id, string Status)?> FindByPlaceAsync(string mailbox, long? uidValidity, long? uid, string? sourceKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<PlaceRow>(new CommandDefinition(
+            SelectByPlace, new { Mailbox = mailbox, UidValidity = uidValidity, Uid = uid, SourceKey = sourceKey }, cancellationToken: cancellationToken));
+        return row is null ? null : (row.Id, row.Status);
+    }
+
+    public async Task<Submission?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Submission>(new CommandDefinition($"SELECT {Columns} FROM submissions s WHERE s.id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<Submission>> ListAsync(string? period, string? status, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Submission>(new CommandDefinition(
+            $"SELECT {Columns} FROM submissions s WHERE (@period IS NULL OR s.period = @period) AND (@status IS NULL OR s.status = @status) ORDER BY s.id",
+            new { period, status },
+            cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
+    /// <summary>Submissions recorded but not processed: a crash came between the two.</summary>
+    public async Task<IReadOnlyList<long>> ListUnprocessedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var ids = await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM submissions WHERE status = 'received' ORDER BY id", cancellationToken: cancellationToken));
+        return [.. ids];
+    }
+
+    private const string InsertEntry = """
+        INSERT INTO entries (submission_id, seq, period, unit, section, date_start, date_end, date_precision, date_text,
+            text, confidence, warnings, inherited, status, sort_order, created_at, updated_at)
+        VALUES (@SubmissionId, @Seq, @Period, @Unit, @Section, @DateStart, @DateEnd, @DatePrecision, @DateText,
+            @Text, @Confidence, @Warnings, @Inherited, 'pending', @Seq, @Now, @Now)
+        ON CONFLICT (submission_id, seq) DO NOTHING
+        """;
+
+    private const string Complete = """
+        UPDATE submissions SET status = @Status, reason = @Reason, unit = @Unit, period = @Period, extracted_text = @Text,
+            warnings = @Warnings, attachments = @Attachments, processed_at = @Now
+        WHERE id = @Id AND status = 'received'
+        """;
+
+    /// <summary>Stores the outcome of processing and its entries, in one transaction, once.</summary>
+    /// <returns>False when the submission was already processed (by another run of the same job).</returns>
+    public async Task<bool> CompleteAsync(SubmissionOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            Complete,
+            new { outcome.Id, outcome.Status, outcome.Reason, outcome.Unit, outcome.Period, outcome.Text, outcome.Warnings, outcome.Attachments, Now = now },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        var seq = 0;
+        foreach (var entry in outcome.Entries)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertEntry, EntryRow(outcome.Id, ++seq, outcome.Period!, entry, now), transaction, cancellationToken: cancellationToken));
+        }
+
+        if (outcome.Supersedes is { } earlier)
+        {
+            await SupersedeAsync(connection, transaction, earlier, outcome.Id, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static object EntryRow(long submissionId, int seq, string period, ParsedEntry entry, DateTimeOffset now) => new
+    {
+        SubmissionId = submissionId,
+        Seq = seq,
+        Period = period,
+        entry.Unit,
+        entry.Section,
+        DateStart = entry.Date.Start,
+        DateEnd = entry.Date.End,
+        DatePrecision = entry.Date.Precision.ToString().ToLowerInvariant(),
+        DateText = entry.Date.Text,
+        entry.Text,
+        entry.Confidence,
+        Warnings = System.Text.Json.JsonSerializer.Serialize(entry.Warnings, IntakeJsonContext.Default.IReadOnlyListString),
+        Inherited = entry.Inherited,
+        Now = now,
+    };
+
+    // A correction replaces the earlier report of the same unit and period: the earlier one and
+    // its entries are kept, marked superseded.
+    private static async Task SupersedeAsync(DbConnection connection, DbTransaction transaction, long earlier, long later, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE submissions SET status = 'superseded', superseded_by = @later WHERE id = @earlier AND status = 'parsed'",
+            new { earlier, later },
+            transaction,
+            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE entries SET status = 'superseded' WHERE submission_id = @earlier AND status = 'pending'",
+            new { earlier },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The latest parsed submission of a unit for a period, from this sender: what a correction replaces.</summary>
+    public async Task<long?> FindCorrectableAsync(string unit, string period, string fromAddress, long before, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            SELECT id FROM submissions
+            WHERE unit = @unit AND period = @period AND lower(from_address) = lower(@fromAddress) AND status = 'parsed' AND id < @before
+            ORDER BY id DESC LIMIT 1
+            """,
+            new { unit, period, fromAddress, before },
+            cancellationToken: cancellationToken));
+    }
+
+    private sealed record PlaceRow(long Id, string Status);
+
+    private sealed record KeyRow(long Id, string Mailbox, long? UidValidity);
+}
+
+/// <summary>What processing a submission decided, to be stored at once.</summary>
+/// <param name="Supersedes">The earlier submission this one corrects, if any.</param>
+public sealed record SubmissionOutcome(
+    long Id,
+    string Status,
+    string? Reason,
+    string? Unit,
+    string? Period,
+    string? Text,
+    string Warnings,
+    string Attachments,
+    IReadOnlyList<ParsedEntry> Entries,
+    long? Supersedes = null);
