@@ -2,7 +2,12 @@ using System.CommandLine;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
+using BulletinMail.Data;
+using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Intake;
 using BulletinMail.Hosting;
+using Hangfire;
+using Hangfire.Dashboard;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Cli;
@@ -26,13 +31,21 @@ internal static class RunCommand
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(configuration["Web:Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
-        builder.Services.AddWorkerOptions().AddUnitRegistry(configuration).AddReportParser().AddExtraction();
+        builder.Services.AddStartupSummary().AddUnitRegistry(configuration).AddReportParser().AddExtraction()
+            .AddStorage().AddIntake().AddOutbound().AddJobs(configuration);
 
         await using var app = builder.Build();
 
         // Bad configuration stops start-up with one clear line, before the host logs a stack trace.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/healthz", async (IntakeHealth health, CancellationToken ct) =>
+        {
+            var report = await health.ReadAsync(ct);
+            return Results.Json(report, CliJsonContext.Readable.IntakeHealthReport, statusCode: report.Healthy ? 200 : 503);
+        });
+
+        // Admins only once accounts exist (the review issue); until then, only from this machine.
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
         await app.RunAsync(cancellationToken);
         return 0;
     }

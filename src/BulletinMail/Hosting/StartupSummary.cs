@@ -11,6 +11,7 @@ internal sealed partial class StartupSummary(
     IOptions<MailboxOptions> mailbox,
     IOptions<OutboundOptions> outbound,
     IOptions<StorageOptions> storage,
+    IOptions<IntakeOptions> intake,
     UnitRegistry units,
     IConfiguration configuration,
     ILogger<StartupSummary> logger) : IHostedService
@@ -25,7 +26,7 @@ internal sealed partial class StartupSummary(
             ? $"SMTP {outbound.Value.Smtp.Host}:{outbound.Value.Smtp.Port}"
             : $".eml files in {Path.Combine(data, "outbox")}";
         var store = storage.Value.Provider == "postgres" ? "PostgreSQL" : $"SQLite {Path.Combine(data, "bulletinmail.db")}";
-        LogReading(source, mailbox.Value.PollInterval);
+        LogReading(source, intake.Value.PollCron, intake.Value.TimeZone);
         LogWriting(sink, outbound.Value.From);
         LogStoring(store, units.Units.Count, units.Sections.Count);
         return Task.CompletedTask;
@@ -33,8 +34,8 @@ internal sealed partial class StartupSummary(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reading reports from {Source}, every {Interval}")]
-    private partial void LogReading(string source, TimeSpan interval);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading reports from {Source}, polling on cron '{Cron}' ({TimeZone})")]
+    private partial void LogReading(string source, string cron, string timeZone);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sending mail as {From} to {Sink}")]
     private partial void LogWriting(string sink, string from);

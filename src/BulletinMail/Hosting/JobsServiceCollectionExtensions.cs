@@ -1,0 +1,42 @@
+using BulletinMail.Features.Intake;
+using Hangfire;
+using Hangfire.Storage.SQLite;
+
+namespace BulletinMail.Hosting;
+
+public static class JobsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Hangfire with its SQLite storage (<c>hangfire.db</c> in the data folder), the database
+    /// brought up to date before any job runs, the recurring poll, and the IMAP IDLE listener.
+    /// </summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var data = AppConfiguration.DataDirectory(configuration);
+        Directory.CreateDirectory(data);
+
+        // Hosted services start in order: the schema first, then the scheduler that uses it.
+        services.AddHostedService<DatabaseStartup>();
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseSQLiteStorage(Path.Combine(data, "hangfire.db"), new SQLiteStorageOptions
+            {
+                // An IDLE-triggered poll should start within a second or two, not the default 15.
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            }));
+        services.AddHangfireServer(options => options.WorkerCount = 2);
+        services.AddHostedService<RecurringJobs>();
+        services.AddSingleton<ImapIdleListener>();
+        services.AddHostedService<ImapIdleService>();
+        return services;
+    }
+
+    private sealed class DatabaseStartup(DatabaseInitializer initializer) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

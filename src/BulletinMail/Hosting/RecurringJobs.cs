@@ -1,0 +1,22 @@
+using BulletinMail.Features.Intake;
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Hosting;
+
+/// <summary>Registers the recurring jobs with their cron and explicit time zone; re-registering at every start is idempotent.</summary>
+internal sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<IntakeOptions> intake) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(intake.Value.TimeZone);
+        jobs.AddOrUpdate<PollMailboxJob>(
+            PollMailboxJob.RecurringId,
+            job => job.RunAsync(CancellationToken.None),
+            intake.Value.PollCron,
+            new RecurringJobOptions { TimeZone = zone });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
