@@ -1,0 +1,131 @@
+using System.Text;
+using BulletinMail.Cli;
+using BulletinMail.Features.Intake;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace BulletinMail.IntegrationTests;
+
+/// <summary>
+/// The intake pipeline as the worker builds it, on a fresh SQLite database in a temporary data
+/// folder, against the given mailbox settings. Each test makes its own harness, hence its own rows.
+/// </summary>
+public sealed class IntakeHarness : IAsyncDisposable
+{
+    private IntakeHarness(ServiceProvider services, string dataDirectory)
+    {
+        Services = services;
+        DataDirectory = dataDirectory;
+    }
+
+    public ServiceProvider Services { get; }
+
+    public string DataDirectory { get; }
+
+    public IngestPoller Poller => Services.GetRequiredService<IngestPoller>();
+
+    public SubmissionStore Submissions => Services.GetRequiredService<SubmissionStore>();
+
+    public string Outbox => Path.Combine(DataDirectory, "outbox");
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static async Task<IntakeHarness> CreateAsync(IDictionary<string, string?> settings)
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"bm-data-{Guid.NewGuid():N}");
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryRoot, "config", "appsettings.json"))
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConfigDirectory"] = Path.Combine(RepositoryRoot, "config"),
+                ["DataDirectory"] = data,
+                ["Outbound:From"] = "bulletin@bulletin.example.org",
+                ["Logging:LogLevel:Default"] = "Warning",
+            })
+            .AddInMemoryCollection(settings)
+            .Build();
+        var services = CliContext.Services(configuration);
+        await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        return new IntakeHarness(services, data);
+    }
+
+    public static Task<IntakeHarness> ForImapAsync(Servers.DovecotServer server, params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mailbox:Kind"] = "imap",
+            ["Mailbox:Imap:Host"] = "127.0.0.1",
+            ["Mailbox:Imap:Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mailbox:Imap:Security"] = "None",
+            ["Mailbox:Imap:User"] = Servers.DovecotServer.User,
+            ["Mailbox:Imap:Password"] = Servers.DovecotServer.Password,
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return CreateAsync(settings);
+    }
+
+    public static Task<IntakeHarness> ForMaildirAsync(string maildir, params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["Mailbox:Kind"] = "maildir", ["Mailbox:Maildir:Path"] = maildir };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return CreateAsync(settings);
+    }
+
+    public Task<IReadOnlyList<Submission>> ListAsync(string? status = null) => Submissions.ListAsync(null, status, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BulletinMail.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("BulletinMail.sln not found above the test assembly");
+    }
+}
+
+/// <summary>Reports as units mail them: the registered sender of bulletin-021's units is <c>UNIT@units.example.org</c> where a test registers it.</summary>
+public static class Reports
+{
+    public static MimeMessage Plain(string from, string subject, string body, string charset = "utf-8", string? messageId = null)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse("submit@bulletin.example.org"));
+        message.Subject = subject;
+        message.Date = new DateTimeOffset(2016, 7, 1, 9, 0, 0, TimeSpan.FromHours(8));
+        message.MessageId = messageId ?? MimeKit.Utils.MimeUtils.GenerateMessageId("units.example.org");
+        var part = new TextPart("plain");
+        part.SetText(Encoding.GetEncoding(charset), body);
+        message.Body = part;
+        return message;
+    }
+
+    public static MimeMessage Load(string testDataFile) =>
+        MimeMessage.Load(Path.Combine(AppContext.BaseDirectory, "TestData", testDataFile));
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using BulletinMail.Features.Intake;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using MimeKit;
+
+namespace BulletinMail.IntegrationTests.Servers;
+
+/// <summary>
+/// A real Dovecot (Debian's dovecot-imapd) with a throwaway configuration: one passwd-file user,
+/// Maildir storage in a temporary folder, plain IMAP on a free loopback port. Started by the
+/// fixture, stopped (and its folder deleted) after the tests.
+/// </summary>
+public sealed class DovecotServer : IAsyncLifetime
+{
+    public const string User = "submit";
+    public const string Password = "secret-for-tests";
+    private const string Binary = "/usr/sbin/dovecot";
+
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"bm-dovecot-{Guid.NewGuid():N}");
+
+    public int Port { get; } = FreePort.Next();
+
+    private string ConfigPath => Path.Combine(Directory, "dovecot.conf");
+
+    public MailboxOptions.ImapSettings Settings => new()
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Security = "None",
+        User = User,
+        Password = Password,
+        Folder = "INBOX",
+    };
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Binary))
+        {
+            throw new InvalidOperationException($"{Binary} is missing: install Debian's dovecot-imapd (tests/run.sh does)");
+        }
+
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "home"));
+        File.SetUnixFileMode(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        await File.WriteAllTextAsync(Path.Combine(Directory, "passwd"), $"{User}:{{PLAIN}}{Password}::::::\n");
+        await File.WriteAllTextAsync(ConfigPath, $$"""
+            base_dir = {{Directory}}/run
+            state_dir = {{Directory}}/state
+            log_path = {{Directory}}/dovecot.log
+            protocols = imap
+            listen = 127.0.0.1
+            ssl = no
+            disable_plaintext_auth = no
+            auth_mechanisms = plain login
+            mail_location = maildir:~/Maildir
+            mail_uid = nobody
+            mail_gid = nogroup
+            first_valid_uid = 1
+            passdb {
+              driver = passwd-file
+              args = scheme=PLAIN username_format=%u {{Directory}}/passwd
+            }
+            userdb {
+              driver = static
+              args = home={{Directory}}/home/%u
+            }
+            service imap-login {
+              inet_listener imap {
+                address = 127.0.0.1
+                port = {{Port}}
+              }
+              inet_listener imaps {
+                port = 0
+              }
+            }
+            service stats {
+              unix_listener stats-reader {
+                mode = 0666
+              }
+              unix_listener stats-writer {
+                mode = 0666
+              }
+            }
+            namespace inbox {
+              inbox = yes
+              separator = /
+            }
+            """);
+        await RunAsync("chown", "nobody:nogroup", Path.Combine(Directory, "home"));
+        await StartAsync();
+    }
+
+    private Process? master;
+
+    /// <summary>Starts the server in the foreground (-F) as our child, so that it never outlives the tests.</summary>
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo(Binary) { UseShellExecute = false };
+        foreach (var arg in (string[])["-F", "-c", ConfigPath])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        master = Process.Start(start)!;
+        await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(20));
+    }
+
+    public async Task StopAsync()
+    {
+        if (master is null)
+        {
+            return;
+        }
+
+        master.Kill(entireProcessTree: true);
+        await master.WaitForExitAsync();
+        master.Dispose();
+        master = null;
+        File.Delete(Path.Combine(Directory, "run", "master.pid"));
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    /// <summary>Runs doveadm against this server (e.g. to give a folder a new UIDVALIDITY, as after an index rebuild).</summary>
+    public Task DoveadmAsync(params string[] args) => RunAsync("/usr/bin/doveadm", ["-c", ConfigPath, .. args]);
+
+    public async Task<ImapClient> ConnectAsync()
+    {
+        var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", Port, SecureSocketOptions.None);
+        await client.AuthenticateAsync(User, Password);
+        return client;
+    }
+
+    /// <summary>APPENDs messages to a folder (INBOX by default), as a mail delivery would.</summary>
+    public async Task AppendAsync(IEnumerable<MimeMessage> messages, string folder = "INBOX")
+    {
+        using var client = await ConnectAsync();
+        var target = await client.GetFolderAsync(folder);
+        foreach (var message in messages)
+        {
+            await target.AppendAsync(message);
+        }
+
+        await client.DisconnectAsync(true);
+    }
+
+    public Task AppendAsync(params MimeMessage[] messages) => AppendAsync(messages.AsEnumerable());
+
+    /// <summary>How many messages a folder holds (0 when it does not exist).</summary>
+    public async Task<int> CountAsync(string folder)
+    {
+        using var client = await ConnectAsync();
+        try
+        {
+            var target = await client.GetFolderAsync(folder);
+            await target.OpenAsync(FolderAccess.ReadOnly);
+            return target.Count;
+        }
+        catch (FolderNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process of the server may still hold a file; the temp folder is cleaned by the OS.
+        }
+    }
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr}");
+        }
+    }
+}
