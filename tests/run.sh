@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use. Installed only when missing, so a warm machine starts at once.
-DEBIAN_PACKAGES=(ca-certificates)
+DEBIAN_PACKAGES=(ca-certificates dovecot-imapd dovecot-lmtpd)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

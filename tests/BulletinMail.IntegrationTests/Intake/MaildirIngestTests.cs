@@ -1,0 +1,225 @@
+using BulletinMail.Features.Intake;
+using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace BulletinMail.IntegrationTests.Intake;
+
+/// <summary>The embedded default mailbox, with a file for every class of bad input; each test has its own Maildir and database.</summary>
+public sealed class MaildirIngestTests : IAsyncLifetime
+{
+    private const string Suzhou = "report@suzhou.example.org";
+    private readonly string maildir = Path.Combine(Path.GetTempPath(), $"bm-maildir-{Guid.NewGuid():N}");
+    private IntakeHarness harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        harness = await IntakeHarness.ForMaildirAsync(maildir, ("Intake:AuthServId", "mx.bulletin.example.org"), ("Intake:MaxAcknowledgementsPerSenderPerDay", "3"));
+        await harness.Services.GetRequiredService<UnitStore>().AddAsync("苏州市", null, [Suzhou], CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await harness.DisposeAsync();
+        Directory.Delete(maildir, recursive: true);
+    }
+
+    private async Task<Submission> IngestOneAsync(string badFile)
+    {
+        await MaildirMailbox.DeliverAsync(maildir, await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "bad", badFile + ".eml")), CancellationToken.None);
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+        return (await harness.ListAsync())[^1];
+    }
+
+    [Theory]
+    [InlineData("auto-reply", "ignored", "Auto-Submitted")]
+    [InlineData("bounce", "ignored", "bounce")]
+    [InlineData("list-mail", "ignored", "bulk")]
+    [InlineData("not-mail", "quarantined", "not a readable mail message")]
+    [InlineData("bad-base64", "held", "no dated entries")]
+    [InlineData("untrusted", "held", "dkim=fail")]
+    public async Task Poll_GivesReadableReason_ForBadInput(string file, string status, string reason)
+    {
+        var submission = await IngestOneAsync(file);
+
+        Assert.Equal(status, submission.Status);
+        Assert.Contains(reason, submission.Reason, StringComparison.Ordinal);
+        Assert.True(File.Exists(harness.Services.GetRequiredService<OriginalStore>().PathOf(submission.Sha256)), "the original is kept");
+    }
+
+    [Theory]
+    [InlineData("truncated-mime", 2)]
+    [InlineData("deep-nesting", 1)]
+    [InlineData("no-message-id", 1)]
+    [InlineData("forged-results", 1)]
+    [InlineData("hostile-names", 4)]
+    public async Task Poll_ParsesWhatCanBeRead_FromDamagedOrOddMail(string file, int entries)
+    {
+        var submission = await IngestOneAsync(file);
+
+        Assert.Equal(SubmissionStatus.Parsed, submission.Status);
+        Assert.Equal(entries, submission.EntryCount);
+    }
+
+    [Fact]
+    public async Task Poll_DecodesGbk_WhenCharsetIsDeclaredWrongly()
+    {
+        await IngestOneAsync("wrong-charset");
+
+        var entry = Assert.Single(await harness.Services.GetRequiredService<EntryStore>().ListAsync("2016-06", null, CancellationToken.None));
+        Assert.Equal("朱镕基科技奖评审会召开", entry.Text);
+    }
+
+    [Fact]
+    public async Task Poll_KeysByHash_WhenThereIsNoMessageId()
+    {
+        var submission = await IngestOneAsync("no-message-id");
+
+        Assert.Equal($"sha256:{submission.Sha256}", submission.MessageKey);
+    }
+
+    [Fact]
+    public async Task Poll_RecordsDuplicate_WhenSameMessageArrivesTwice()
+    {
+        await IngestOneAsync("wrong-charset");
+        var second = await IngestOneAsync("wrong-charset");
+
+        Assert.Equal(SubmissionStatus.Duplicate, second.Status);
+        Assert.Single(await harness.Services.GetRequiredService<EntryStore>().ListAsync(null, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Poll_CleansHostileAttachmentNames()
+    {
+        var submission = await IngestOneAsync("hostile-names");
+
+        var shown = await harness.Submissions.GetAsync(submission.Id, CancellationToken.None);
+        Assert.Contains("\"name\":\"passwd\"", shown!.Attachments, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", shown.Attachments, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u202E", shown.Attachments, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Poll_QuarantinesAttachment_WhenItIsAZipBomb_AndKeepsTheBody()
+    {
+        await MaildirMailbox.DeliverAsync(maildir, await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "eml", "zip-bomb-attachment.eml")), CancellationToken.None);
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        var submission = Assert.Single(await harness.ListAsync());
+        Assert.Equal(SubmissionStatus.Parsed, submission.Status);
+        Assert.Contains("zip bomb", submission.Warnings, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_HoldsReport_WhenItsOnlyAttachmentIsLegacyDoc()
+    {
+        await MaildirMailbox.DeliverAsync(maildir, await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "eml", "legacy-doc-attachment.eml")), CancellationToken.None);
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        var submission = Assert.Single(await harness.ListAsync());
+        Assert.Equal(SubmissionStatus.Held, submission.Status);
+        Assert.Contains("legacy Word .doc", submission.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_QuarantinesMessageOverTheLimit_KeepingItsOriginal()
+    {
+        var big = Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会。");
+        var multipart = new Multipart("mixed") { big.Body!, new MimePart("application", "octet-stream") { FileName = "big.bin", Content = new MimeContent(new MemoryStream(new byte[30 * 1024 * 1024])) } };
+        big.Body = multipart;
+        using var bytes = new MemoryStream();
+        await big.WriteToAsync(bytes);
+        await MaildirMailbox.DeliverAsync(maildir, bytes.ToArray(), CancellationToken.None);
+
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        var submission = Assert.Single(await harness.ListAsync());
+        Assert.Equal(SubmissionStatus.Quarantined, submission.Status);
+        Assert.Contains("over the 25 MB limit", submission.Reason, StringComparison.Ordinal);
+        Assert.Equal(bytes.Length, new FileInfo(harness.Services.GetRequiredService<OriginalStore>().PathOf(submission.Sha256)).Length);
+        Assert.Single(Directory.GetFiles(Path.Combine(maildir, "cur"), "*:2,FS"));
+    }
+
+    [Fact]
+    public async Task Poll_HoldsReport_FromUnknownSender()
+    {
+        await MaildirMailbox.DeliverAsync(maildir, ToBytes(Reports.Plain("stranger@example.net", "6月工作情况", "6月3日,召开理事会。")), CancellationToken.None);
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        var submission = Assert.Single(await harness.ListAsync());
+        Assert.Equal(SubmissionStatus.Held, submission.Status);
+        Assert.Contains("unknown sender stranger@example.net", submission.Reason, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(harness.Outbox) ? Directory.GetFiles(harness.Outbox) : []);
+    }
+
+    [Fact]
+    public async Task Poll_AcknowledgesRegisteredSender_AsAThreadedAutomaticReply()
+    {
+        var report = Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会;6月5日,举办年会。");
+        await MaildirMailbox.DeliverAsync(maildir, ToBytes(report), CancellationToken.None);
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        var ack = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(harness.Outbox)));
+        Assert.Equal(report.MessageId, ack.InReplyTo);
+        Assert.Contains(report.MessageId, ack.References);
+        Assert.Equal("auto-replied", ack.Headers[HeaderId.AutoSubmitted]);
+        Assert.Equal(Suzhou, ack.To.Mailboxes.Single().Address);
+        Assert.Contains("6月3日 召开理事会", ack.TextBody, StringComparison.Ordinal);
+        Assert.Contains("6月5日 举办年会", ack.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_SendsNoMoreAcknowledgements_ThanTheDailyLimit()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            await MaildirMailbox.DeliverAsync(maildir, ToBytes(Reports.Plain(Suzhou, $"苏州市科协6月工作情况{i}", $"6月{i}日,召开理事会。")), CancellationToken.None);
+        }
+
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        Assert.Equal(5, (await harness.ListAsync(SubmissionStatus.Parsed)).Count);
+        Assert.Equal(3, Directory.GetFiles(harness.Outbox).Length);
+    }
+
+    [Fact]
+    public async Task Poll_SupersedesEarlierReport_WhenSenderRepliesToTheAcknowledgement()
+    {
+        await MaildirMailbox.DeliverAsync(maildir, ToBytes(Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会。")), CancellationToken.None);
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+        var ack = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(harness.Outbox)));
+        var correction = Reports.Plain(Suzhou, "Re: 苏州市科协6月工作情况", "6月3日,召开常务理事会;6月6日,举办年会。");
+        correction.InReplyTo = ack.MessageId;
+        await MaildirMailbox.DeliverAsync(maildir, ToBytes(correction), CancellationToken.None);
+
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        var submissions = await harness.ListAsync();
+        Assert.Equal([SubmissionStatus.Superseded, SubmissionStatus.Parsed], submissions.Select(s => s.Status));
+        Assert.Equal(submissions[1].Id, submissions[0].SupersededBy);
+        var pending = await harness.Services.GetRequiredService<EntryStore>().ListAsync("2016-06", EntryStore.Pending, CancellationToken.None);
+        Assert.Equal(["召开常务理事会", "举办年会"], pending.Select(e => e.Text));
+    }
+
+    [Fact]
+    public async Task Poll_FinishesSubmission_WhenACrashCameBetweenRecordAndProcess()
+    {
+        var report = Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会。");
+        var original = await harness.Services.GetRequiredService<OriginalStore>().SaveAsync((s, ct) => report.WriteToAsync(s, ct), CancellationToken.None);
+        await harness.Submissions.RecordAsync(new NewSubmission(
+            "maildir:elsewhere", null, null, "x", $"mid:{report.MessageId}", report.MessageId, original.Sha256, original.Size, Suzhou, report.Subject, null, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        var result = await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        Assert.Equal(1, result.Recovered);
+        Assert.Equal(SubmissionStatus.Parsed, Assert.Single(await harness.ListAsync()).Status);
+    }
+
+    private static byte[] ToBytes(MimeMessage message)
+    {
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return stream.ToArray();
+    }
+}
