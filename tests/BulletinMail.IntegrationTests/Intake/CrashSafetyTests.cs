@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using MimeKit;
+
+namespace BulletinMail.IntegrationTests.Intake;
+
+/// <summary>The real executable, killed with SIGKILL at random moments while it ingests: nothing lost, nothing twice.</summary>
+public sealed class CrashSafetyTests : IDisposable
+{
+    private readonly string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"bm-crash-{Guid.NewGuid():N}")).FullName;
+
+    private string Maildir => Path.Combine(root, "mailbox");
+
+    private string Data => Path.Combine(root, "data");
+
+    [Fact]
+    public async Task Ingest_StoresEveryMessageExactlyOnce_WhenKilledTwentyTimes()
+    {
+        const int messages = 500;
+        for (var i = 0; i < messages; i++)
+        {
+            var body = new StringBuilder();
+            for (var line = 0; line < 3 + (i % 20); line++)
+            {
+                body.Append($"6月{1 + (line % 28)}日,第{i}号报告的第{line}项活动,组织专家开展技术对接与科普宣传;");
+            }
+
+            using var bytes = new MemoryStream();
+            await Reports.Plain($"unit{i % 40}@units.example.org", $"第{i}号单位6月工作情况", body.ToString()).WriteToAsync(bytes);
+            await Features.Intake.MaildirMailbox.DeliverAsync(Maildir, bytes.ToArray(), CancellationToken.None);
+        }
+
+        // A third of the kills land at a random moment of start-up (migrations, the first poll's set-up);
+        // the rest after a random number of messages, so that they fall among the writes.
+        var random = new Random(20161);
+        var kills = 0;
+        while (kills < 20)
+        {
+            var done = Directory.GetFiles(Path.Combine(Maildir, "cur")).Length;
+            using var process = Start("ingest", "--once", "--maildir", Maildir);
+            var early = random.Next(3) == 0;
+            var delay = TimeSpan.FromMilliseconds(random.Next(50, 400));
+            var target = done + random.Next(3, 30);
+            var clock = Stopwatch.StartNew();
+            while (!process.HasExited && (early ? clock.Elapsed < delay : Directory.GetFiles(Path.Combine(Maildir, "cur")).Length < target))
+            {
+                await Task.Delay(5);
+            }
+
+            if (process.HasExited)
+            {
+                break; // it got through everything before the kill
+            }
+
+            process.Kill(); // SIGKILL
+            await process.WaitForExitAsync();
+            kills++;
+        }
+
+        using (var last = Start("ingest", "--once", "--maildir", Maildir))
+        {
+            Assert.True(await WaitAsync(last, TimeSpan.FromMinutes(5)), "the final ingest did not finish");
+            Assert.Equal(0, last.ExitCode);
+        }
+
+        using var list = Start("submissions", "list", "--format", "json");
+        var json = await list.StandardOutput.ReadToEndAsync();
+        await list.WaitForExitAsync();
+        using var submissions = JsonDocument.Parse(json);
+        var rows = submissions.RootElement.EnumerateArray().ToList();
+        Assert.Equal(20, kills);
+        Assert.Equal(messages, rows.Count);
+        Assert.Equal(messages, rows.Select(r => r.GetProperty("messageId").GetString()).Distinct().Count());
+        Assert.DoesNotContain(rows, r => r.GetProperty("status").GetString() is "received" or "duplicate");
+        Assert.Empty(Directory.GetFiles(Path.Combine(Maildir, "new")));
+        Assert.Equal(messages, Directory.GetFiles(Path.Combine(Maildir, "cur"), "*:2,*S*").Length);
+    }
+
+    [Fact]
+    public async Task Ingest_KeepsMemoryBounded_ForA50MegabyteMessage()
+    {
+        var message = Reports.Plain("unit@units.example.org", "6月工作情况", "6月3日,召开理事会。");
+        message.Body = new Multipart("mixed")
+        {
+            message.Body!,
+            new MimePart("application", "octet-stream") { FileName = "scan.bin", Content = new MimeContent(new MemoryStream(RandomBytes(50 * 1024 * 1024))), ContentTransferEncoding = ContentEncoding.Base64 },
+        };
+        await using (var file = File.Create(Path.Combine(root, "big.eml")))
+        {
+            await message.WriteToAsync(file);
+        }
+
+        await Features.Intake.MaildirMailbox.DeliverAsync(Maildir, await File.ReadAllBytesAsync(Path.Combine(root, "big.eml")), CancellationToken.None);
+
+        using var process = Start("ingest", "--once", "--maildir", Maildir);
+        long peakKb = 0;
+        while (!process.HasExited)
+        {
+            peakKb = Math.Max(peakKb, PeakResidentKb(process.Id));
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.True(peakKb < 200 * 1024, $"peak resident memory {peakKb / 1024} MB for a 68 MB message");
+    }
+
+    private static byte[] RandomBytes(int length)
+    {
+        var bytes = new byte[length];
+        new Random(50).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static long PeakResidentKb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0; // exited between the check and the read
+        }
+    }
+
+    private Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            WorkingDirectory = root,
+        };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "BulletinMail.dll"), "--config", Path.Combine(IntakeHarness.RepositoryRoot, "config", "appsettings.json"), "--data", Data, .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["BULLETINMAIL_Logging__LogLevel__Default"] = "Warning";
+        return Process.Start(start)!;
+    }
+
+    private static async Task<bool> WaitAsync(Process process, TimeSpan timeout)
+    {
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
