@@ -31,24 +31,14 @@ public sealed class CrashSafetyTests : IDisposable
             await Features.Intake.MaildirMailbox.DeliverAsync(Maildir, bytes.ToArray(), CancellationToken.None);
         }
 
-        // A third of the kills land at a random moment of start-up (migrations, the first poll's set-up);
-        // the rest after a random number of messages, so that they fall among the writes.
+        // Kills land at random moments from start-up (migrations, the first poll's set-up) to deep
+        // into the run, among the downloads, the commits and the moves.
         var random = new Random(20161);
         var kills = 0;
         while (kills < 20)
         {
-            var done = Directory.GetFiles(Path.Combine(Maildir, "cur")).Length;
             using var process = Start("ingest", "--once", "--maildir", Maildir);
-            var early = random.Next(3) == 0;
-            var delay = TimeSpan.FromMilliseconds(random.Next(50, 400));
-            var target = done + random.Next(3, 30);
-            var clock = Stopwatch.StartNew();
-            while (!process.HasExited && (early ? clock.Elapsed < delay : Directory.GetFiles(Path.Combine(Maildir, "cur")).Length < target))
-            {
-                await Task.Delay(5);
-            }
-
-            if (process.HasExited)
+            if (await WaitAsync(process, TimeSpan.FromMilliseconds(random.Next(100, 900))))
             {
                 break; // it got through everything before the kill
             }

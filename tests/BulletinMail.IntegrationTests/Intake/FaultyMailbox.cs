@@ -2,7 +2,7 @@ using BulletinMail.Features.Intake;
 
 namespace BulletinMail.IntegrationTests.Intake;
 
-/// <summary>Wraps a real mailbox to inject faults at chosen moments: before the Nth download, or at completion.</summary>
+/// <summary>Wraps a real mailbox to inject faults at chosen moments: at the Nth message downloaded, or at completion.</summary>
 internal sealed class FaultyMailbox(IMailboxSource inner) : IMailboxSource
 {
     public Func<int, Task>? BeforeDownload { get; init; }
@@ -22,18 +22,21 @@ internal sealed class FaultyMailbox(IMailboxSource inner) : IMailboxSource
 
         public Task<IReadOnlyList<MailboxItem>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
 
-        public async Task CopyToAsync(MailboxItem item, Stream destination, CancellationToken cancellationToken)
-        {
-            if (owner.BeforeDownload is { } hook)
+        public Task DownloadAsync(IReadOnlyList<MailboxItem> items, Func<MailboxItem, Stream, CancellationToken, Task> receive, CancellationToken cancellationToken) =>
+            inner.DownloadAsync(items, async (item, stream, ct) =>
             {
-                await hook(++downloads);
-            }
+                if (owner.BeforeDownload is { } hook)
+                {
+                    await hook(++downloads);
+                }
 
-            await inner.CopyToAsync(item, destination, cancellationToken);
-        }
+                await receive(item, stream, ct);
+            }, cancellationToken);
 
-        public Task CompleteAsync(MailboxItem item, bool quarantined, CancellationToken cancellationToken) =>
-            owner.FailCompletion ? throw new IOException("simulated crash after the commit, before the move") : inner.CompleteAsync(item, quarantined, cancellationToken);
+        public Task CompleteAsync(IReadOnlyList<MailboxItem> items, bool quarantined, CancellationToken cancellationToken) =>
+            owner.FailCompletion && items.Count > 0
+                ? throw new IOException("simulated crash after the commit, before the move")
+                : inner.CompleteAsync(items, quarantined, cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }

@@ -206,7 +206,7 @@ public sealed class MaildirIngestTests : IAsyncLifetime
     public async Task Poll_FinishesSubmission_WhenACrashCameBetweenRecordAndProcess()
     {
         var report = Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会。");
-        var original = await harness.Services.GetRequiredService<OriginalStore>().SaveAsync((s, ct) => report.WriteToAsync(s, ct), CancellationToken.None);
+        var original = await harness.Services.GetRequiredService<OriginalStore>().SaveAsync(new MemoryStream(ToBytes(report)), 0, CancellationToken.None);
         await harness.Submissions.RecordAsync(new NewSubmission(
             "maildir:elsewhere", null, null, "x", $"mid:{report.MessageId}", report.MessageId, original.Sha256, original.Size, Suzhou, report.Subject, null, DateTimeOffset.UtcNow), CancellationToken.None);
 

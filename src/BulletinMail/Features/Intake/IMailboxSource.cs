@@ -22,9 +22,12 @@ public interface IMailboxSession : IAsyncDisposable
     /// <summary>The messages not yet completed, oldest first.</summary>
     Task<IReadOnlyList<MailboxItem>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Copies the raw message to <paramref name="destination"/> without holding it all in memory.</summary>
-    Task CopyToAsync(MailboxItem item, Stream destination, CancellationToken cancellationToken);
+    /// <summary>
+    /// Downloads messages, in as few round trips as the mailbox allows, handing each raw message
+    /// to <paramref name="receive"/> as a stream valid only during the call.
+    /// </summary>
+    Task DownloadAsync(IReadOnlyList<MailboxItem> items, Func<MailboxItem, Stream, CancellationToken, Task> receive, CancellationToken cancellationToken);
 
-    /// <summary>Marks the message done, after its submission is committed: flagged and moved out of the way, never deleted.</summary>
-    Task CompleteAsync(MailboxItem item, bool quarantined, CancellationToken cancellationToken);
+    /// <summary>Marks messages done, after their submissions are committed: flagged and moved out of the way, never deleted.</summary>
+    Task CompleteAsync(IReadOnlyList<MailboxItem> items, bool quarantined, CancellationToken cancellationToken);
 }

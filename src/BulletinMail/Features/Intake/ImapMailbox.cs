@@ -13,7 +13,8 @@ namespace BulletinMail.Features.Intake;
 /// </summary>
 public sealed class ImapMailbox(MailboxOptions.ImapSettings settings) : IMailboxSource
 {
-    private const int ChunkBytes = 1024 * 1024;
+    /// <summary>Messages up to this size are fetched many to a command; larger ones alone, in chunks of this size.</summary>
+    public const int ChunkBytes = 1024 * 1024;
 
     public string Key => $"imap:{settings.User}@{settings.Host}:{settings.Port}/{settings.Folder}";
 
@@ -78,26 +79,54 @@ public sealed class ImapMailbox(MailboxOptions.ImapSettings settings) : IMailbox
             return [.. summaries.OrderBy(s => s.UniqueId.Id).Select(s => new MailboxItem(s.UniqueId.Id, null, s.Size))];
         }
 
-        public async Task CopyToAsync(MailboxItem item, Stream destination, CancellationToken cancellationToken)
+        public async Task DownloadAsync(IReadOnlyList<MailboxItem> items, Func<MailboxItem, Stream, CancellationToken, Task> receive, CancellationToken cancellationToken)
         {
-            var uid = new UniqueId((uint)item.Uid!.Value);
-            for (var offset = 0; ; offset += ChunkBytes)
+            // Small messages: one UID FETCH for all of them, each handed over as it arrives.
+            var small = items.Where(i => i.Size is <= ChunkBytes).ToDictionary(i => new UniqueId((uint)i.Uid!.Value));
+            if (small.Count > 0 && folder is ImapFolder imap)
             {
-                await using var chunk = await folder.GetStreamAsync(uid, offset, ChunkBytes, cancellationToken);
-                await chunk.CopyToAsync(destination, cancellationToken);
-                if (chunk.Length < ChunkBytes)
+                await imap.GetStreamsAsync([.. small.Keys], (_, _, uid, stream, ct) => receive(small[uid], stream, ct), cancellationToken);
+            }
+
+            // Large (or unsized) ones: by chunks into a temporary file, so that memory holds one chunk.
+            foreach (var item in items.Where(i => i.Size is not <= ChunkBytes || folder is not ImapFolder))
+            {
+                var temp = Path.GetTempFileName();
+                try
                 {
-                    return;
+                    await using var buffer = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+                    var uid = new UniqueId((uint)item.Uid!.Value);
+                    for (var offset = 0; ; offset += ChunkBytes)
+                    {
+                        await using var chunk = await folder.GetStreamAsync(uid, offset, ChunkBytes, cancellationToken);
+                        await chunk.CopyToAsync(buffer, cancellationToken);
+                        if (chunk.Length < ChunkBytes)
+                        {
+                            break;
+                        }
+                    }
+
+                    buffer.Position = 0;
+                    await receive(item, buffer, cancellationToken);
+                }
+                finally
+                {
+                    File.Delete(temp);
                 }
             }
         }
 
-        public async Task CompleteAsync(MailboxItem item, bool quarantined, CancellationToken cancellationToken)
+        public async Task CompleteAsync(IReadOnlyList<MailboxItem> items, bool quarantined, CancellationToken cancellationToken)
         {
-            var uid = new UniqueId((uint)item.Uid!.Value);
+            if (items.Count == 0)
+            {
+                return;
+            }
+
+            var uids = items.Select(i => new UniqueId((uint)i.Uid!.Value)).ToList();
             var target = await GetOrCreateFolderAsync(quarantined ? settings.QuarantineFolder : settings.ProcessedFolder, cancellationToken);
-            await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, cancellationToken);
-            await folder.MoveToAsync(uid, target, cancellationToken);
+            await folder.AddFlagsAsync(uids, MessageFlags.Seen, silent: true, cancellationToken);
+            await folder.MoveToAsync(uids, target, cancellationToken);
         }
 
         private async Task<IMailFolder> GetOrCreateFolderAsync(string name, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using BulletinMail.Features.Extraction;
+using Microsoft.Extensions.Options;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -13,10 +14,11 @@ public sealed record IngestReport(int Waiting, int Recorded, int Processed, int 
 public readonly record struct IngestProgress(int Done, int Waiting, long Bytes);
 
 /// <summary>
-/// One poll of the mailbox: finish submissions a crash left unprocessed, then for each waiting
-/// message: keep the original, record it (once), process it, and only then complete it in the
-/// mailbox. A crash anywhere loses nothing (the message stays until completed) and duplicates
-/// nothing (the record is keyed by its place and its Message-ID).
+/// One poll of the mailbox: finish submissions a crash left unprocessed, then, batch by batch:
+/// download the waiting messages (many to a round trip), keep each original, record it (once),
+/// process it, and only then complete the batch in the mailbox. A crash anywhere loses nothing
+/// (a message stays until completed) and duplicates nothing (the record is keyed by its place and
+/// its Message-ID).
 /// </summary>
 public sealed partial class IngestPoller(
     IMailboxSource mailbox,
@@ -24,9 +26,13 @@ public sealed partial class IngestPoller(
     OriginalStore originals,
     SubmissionProcessor processor,
     MailboxStateStore state,
+    IOptions<ExtractionOptions> extraction,
     TimeProvider time,
     ILogger<IngestPoller> logger)
 {
+    private const int BatchCount = 50;
+    private const long BatchBytes = 8 * 1024 * 1024;
+
     public string MailboxKey => mailbox.Key;
 
     /// <exception cref="IOException">The mailbox cannot be reached (recorded, then rethrown for the scheduler to retry).</exception>
@@ -35,7 +41,7 @@ public sealed partial class IngestPoller(
         var recovered = 0;
         foreach (var id in await submissions.ListUnprocessedAsync(cancellationToken))
         {
-            await processor.ProcessAsync(id, cancellationToken);
+            await processor.ProcessAsync(id, null, cancellationToken);
             recovered++;
         }
 
@@ -45,23 +51,46 @@ public sealed partial class IngestPoller(
             await using var session = await mailbox.OpenAsync(cancellationToken);
             uidValidity = session.UidValidity;
             var items = await session.ListAsync(cancellationToken);
-            int recorded = 0, processed = 0, duplicates = 0, quarantined = 0;
+            var places = await submissions.ListPlacesAsync(mailbox.Key, uidValidity, cancellationToken);
+            int done = 0, recorded = 0, duplicates = 0, quarantined = 0;
             long bytes = 0;
-            for (var i = 0; i < items.Count; i++)
+
+            // A pipeline: the next batch downloads while this one is processed (processing never uses
+            // the mailbox connection), and a batch is completed only after every row of it is committed.
+            var batches = Batches(items).ToList();
+            Task<Dictionary<MailboxItem, StoredOriginal>>? download = batches.Count > 0 ? DownloadAsync(session, batches[0], places, cancellationToken) : null;
+            for (var b = 0; b < batches.Count; b++)
             {
-                var item = items[i];
-                var (status, outcome) = await IngestAsync(session, item, cancellationToken);
-                recorded += outcome is RecordOutcome.Created or RecordOutcome.Duplicate ? 1 : 0;
-                duplicates += outcome == RecordOutcome.Duplicate ? 1 : 0;
-                quarantined += status == SubmissionStatus.Quarantined ? 1 : 0;
-                processed++;
-                bytes += item.Size ?? 0;
-                await session.CompleteAsync(item, status == SubmissionStatus.Quarantined, cancellationToken);
-                progress?.Report(new IngestProgress(i + 1, items.Count, bytes));
+                var downloaded = await download!;
+                var processing = IngestBatchAsync(session, batches[b], places, downloaded, cancellationToken);
+                download = b + 1 < batches.Count ? DownloadAsync(session, batches[b + 1], places, cancellationToken) : null;
+                Ingested[] results;
+                try
+                {
+                    results = await processing;
+                }
+                finally
+                {
+                    if (download is not null)
+                    {
+                        await Task.WhenAny(download); // the connection must be idle before it is used again
+                    }
+                }
+
+                recorded += results.Count(r => r.Outcome is RecordOutcome.Created or RecordOutcome.Duplicate);
+                duplicates += results.Count(r => r.Outcome == RecordOutcome.Duplicate);
+                quarantined += results.Count(r => r.Status == SubmissionStatus.Quarantined);
+
+                // Only now, with every row of the batch committed, do the messages leave the inbox.
+                await session.CompleteAsync([.. results.Where(r => r.Status != SubmissionStatus.Quarantined).Select(r => r.Item)], quarantined: false, cancellationToken);
+                await session.CompleteAsync([.. results.Where(r => r.Status == SubmissionStatus.Quarantined).Select(r => r.Item)], quarantined: true, cancellationToken);
+                done += batches[b].Count;
+                bytes += batches[b].Sum(i => i.Size ?? 0);
+                progress?.Report(new IngestProgress(done, items.Count, bytes));
             }
 
             await state.RecordPollAsync(mailbox.Key, uidValidity, null, cancellationToken);
-            return new IngestReport(items.Count, recorded, processed, duplicates, quarantined, recovered);
+            return new IngestReport(items.Count, recorded, done, duplicates, quarantined, recovered);
         }
         catch (Exception ex) when (IsMailboxFailure(ex))
         {
@@ -71,24 +100,70 @@ public sealed partial class IngestPoller(
         }
     }
 
-    /// <summary>The failures a mailbox can have that a later poll may not: the network, the server, the credentials.</summary>
-    public static bool IsMailboxFailure(Exception ex) =>
-        ex is IOException or System.Net.Sockets.SocketException or ImapProtocolException or ImapCommandException
-            or ServiceNotConnectedException or ServiceNotAuthenticatedException or AuthenticationException or FolderNotFoundException
-            or UnauthorizedAccessException;
-
-    private async Task<(string Status, RecordOutcome? Outcome)> IngestAsync(IMailboxSession session, MailboxItem item, CancellationToken cancellationToken)
+    // Up to 50 messages or 8 MB a batch; a message larger than a download chunk goes alone.
+    private static IEnumerable<List<MailboxItem>> Batches(IReadOnlyList<MailboxItem> items)
     {
-        var known = await submissions.FindByPlaceAsync(mailbox.Key, session.UidValidity, item.Uid, item.SourceKey, cancellationToken);
-        if (known is { } existing)
+        var batch = new List<MailboxItem>();
+        long size = 0;
+        foreach (var item in items)
         {
-            // Recorded before and not completed in the mailbox (a crash, a second poll): finish it.
-            var finished = existing.Status == SubmissionStatus.Received ? await processor.ProcessAsync(existing.Id, cancellationToken) : existing.Status;
-            return (finished, RecordOutcome.AlreadyRecorded);
+            var itemSize = item.Size ?? ImapMailbox.ChunkBytes + 1L;
+            if (batch.Count > 0 && (batch.Count == BatchCount || size + itemSize > BatchBytes || itemSize > ImapMailbox.ChunkBytes))
+            {
+                yield return batch;
+                batch = [];
+                size = 0;
+            }
+
+            batch.Add(item);
+            size += itemSize;
         }
 
-        var original = await originals.SaveAsync((stream, ct) => session.CopyToAsync(item, stream, ct), cancellationToken);
-        var headers = await ReadHeadersAsync(original.Sha256, cancellationToken);
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private sealed record Ingested(MailboxItem Item, string Status, RecordOutcome Outcome);
+
+    private async Task<Dictionary<MailboxItem, StoredOriginal>> DownloadAsync(
+        IMailboxSession session, List<MailboxItem> batch, Dictionary<string, (long Id, string Status)> places, CancellationToken cancellationToken)
+    {
+        var fresh = batch.Where(i => !places.ContainsKey(SubmissionStore.PlaceKey(i.Uid, i.SourceKey))).ToList();
+        var downloaded = new Dictionary<MailboxItem, StoredOriginal>();
+        var limit = extraction.Value.MaxInputBytes;
+        await session.DownloadAsync(fresh, async (item, stream, ct) => downloaded[item] = await originals.SaveAsync(stream, limit, ct), cancellationToken);
+        return downloaded;
+    }
+
+    // Records and processes a batch, two (or as many as there are cores, up to four) messages at a time.
+    private async Task<Ingested[]> IngestBatchAsync(
+        IMailboxSession session, List<MailboxItem> batch, Dictionary<string, (long Id, string Status)> places,
+        Dictionary<MailboxItem, StoredOriginal> downloaded, CancellationToken cancellationToken)
+    {
+        var results = new Ingested[batch.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), parallel, async (i, ct) =>
+        {
+            var item = batch[i];
+            if (places.TryGetValue(SubmissionStore.PlaceKey(item.Uid, item.SourceKey), out var known))
+            {
+                // Recorded before and not completed in the mailbox (a crash, a second poll): finish it.
+                var finished = known.Status == SubmissionStatus.Received ? await processor.ProcessAsync(known.Id, null, ct) : known.Status;
+                results[i] = new Ingested(item, finished, RecordOutcome.AlreadyRecorded);
+                return;
+            }
+
+            var (status, outcome) = await RecordAsync(session, item, downloaded[item], ct);
+            results[i] = new Ingested(item, status, outcome);
+        });
+        return results;
+    }
+
+    private async Task<(string Status, RecordOutcome Outcome)> RecordAsync(IMailboxSession session, MailboxItem item, StoredOriginal original, CancellationToken cancellationToken)
+    {
+        var headers = ReadHeaders(original.Content);
         var messageId = headers?[HeaderId.MessageId] is { Length: > 0 } raw ? MimeKit.Utils.MimeUtils.EnumerateReferences(raw).FirstOrDefault() ?? raw.Trim() : null;
         var (id, outcome, status) = await submissions.RecordAsync(new NewSubmission(
             mailbox.Key,
@@ -106,24 +181,35 @@ public sealed partial class IngestPoller(
         LogRecorded(id, outcome, item.Uid, item.SourceKey);
         if (status == SubmissionStatus.Received)
         {
-            status = await processor.ProcessAsync(id, cancellationToken);
+            status = await processor.ProcessAsync(id, original.Content, cancellationToken);
         }
 
         return (status, outcome);
     }
 
-    private async Task<HeaderList?> ReadHeadersAsync(string sha256, CancellationToken cancellationToken)
+    // Too large to keep in memory means too large to process: the headers are not needed.
+    private static HeaderList? ReadHeaders(byte[]? content)
     {
-        await using var stream = originals.Open(sha256);
+        if (content is null)
+        {
+            return null;
+        }
+
         try
         {
-            return await HeaderList.LoadAsync(stream, cancellationToken);
+            return HeaderList.Load(new MemoryStream(content, writable: false));
         }
         catch (FormatException)
         {
             return null; // not a message at all: processing quarantines it with the reason
         }
     }
+
+    /// <summary>The failures a mailbox can have that a later poll may not: the network, the server, the credentials.</summary>
+    public static bool IsMailboxFailure(Exception ex) =>
+        ex is IOException or System.Net.Sockets.SocketException or ImapProtocolException or ImapCommandException
+            or ServiceNotConnectedException or ServiceNotAuthenticatedException or AuthenticationException or FolderNotFoundException
+            or UnauthorizedAccessException;
 
     private static string? FromAddress(HeaderList? headers) =>
         headers?[HeaderId.From] is { } from && InternetAddressList.TryParse(from, out var list)

@@ -61,31 +61,37 @@ public sealed class MaildirMailbox(string path) : IMailboxSource
             return Task.FromResult<IReadOnlyList<MailboxItem>>([.. items.OrderBy(i => i.Name, StringComparer.Ordinal).Select(i => i.Item)]);
         }
 
-        public async Task CopyToAsync(MailboxItem item, Stream destination, CancellationToken cancellationToken)
+        public async Task DownloadAsync(IReadOnlyList<MailboxItem> items, Func<MailboxItem, Stream, CancellationToken, Task> receive, CancellationToken cancellationToken)
         {
-            var file = Find(item.SourceKey!) ?? throw new FileNotFoundException($"message {item.SourceKey} is no longer in {path}");
-            await using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-            await source.CopyToAsync(destination, cancellationToken);
+            foreach (var item in items)
+            {
+                var file = Find(item.SourceKey!) ?? throw new FileNotFoundException($"message {item.SourceKey} is no longer in {path}");
+                await using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
+                await receive(item, source, cancellationToken);
+            }
         }
 
-        public Task CompleteAsync(MailboxItem item, bool quarantined, CancellationToken cancellationToken)
+        public Task CompleteAsync(IReadOnlyList<MailboxItem> items, bool quarantined, CancellationToken cancellationToken)
         {
-            var file = Find(item.SourceKey!);
-            if (file is null)
+            foreach (var item in items)
             {
-                return Task.CompletedTask; // completed before, by an earlier run
-            }
+                var file = Find(item.SourceKey!);
+                if (file is null)
+                {
+                    continue; // completed before, by an earlier run
+                }
 
-            var flags = new SortedSet<char>(Flags(System.IO.Path.GetFileName(file))) { 'S' };
-            if (quarantined)
-            {
-                flags.Add('F');
-            }
+                var flags = new SortedSet<char>(Flags(System.IO.Path.GetFileName(file))) { 'S' };
+                if (quarantined)
+                {
+                    flags.Add('F');
+                }
 
-            var target = System.IO.Path.Combine(path, "cur", $"{item.SourceKey}:2,{string.Concat(flags)}");
-            if (!string.Equals(file, target, StringComparison.Ordinal))
-            {
-                File.Move(file, target, overwrite: false);
+                var target = System.IO.Path.Combine(path, "cur", $"{item.SourceKey}:2,{string.Concat(flags)}");
+                if (!string.Equals(file, target, StringComparison.Ordinal))
+                {
+                    File.Move(file, target, overwrite: false);
+                }
             }
 
             return Task.CompletedTask;
@@ -101,7 +107,9 @@ public sealed class MaildirMailbox(string path) : IMailboxSource
                 return inNew;
             }
 
-            return Directory.EnumerateFiles(System.IO.Path.Combine(path, "cur"), uniqueName + "*")
+            // Otherwise it carries an info suffix (":2,FLAGS"), in cur/ or, from some delivery agents, in new/.
+            return ((string[])["new", "cur"])
+                .SelectMany(sub => Directory.EnumerateFiles(System.IO.Path.Combine(path, sub), uniqueName + ":*"))
                 .FirstOrDefault(f => UniqueName(System.IO.Path.GetFileName(f)) == uniqueName);
         }
 

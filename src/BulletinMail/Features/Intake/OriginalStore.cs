@@ -12,28 +12,42 @@ public sealed class OriginalStore(DbConnectionFactory connections)
 {
     private string Root => Path.Combine(connections.DataDirectory, "originals");
 
-    /// <summary>Stores what <paramref name="write"/> writes, whole, however large: the file is hashed after it is written.</summary>
-    public async Task<StoredOriginal> SaveAsync(Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a message read from <paramref name="source"/>, whole, however large, hashing it as it
+    /// is written. Its bytes are also returned when there are at most <paramref name="keepInMemory"/>
+    /// of them, so that processing need not read the file again.
+    /// </summary>
+    public async Task<StoredOriginal> SaveAsync(Stream source, long keepInMemory, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(source);
         Directory.CreateDirectory(Root);
         var temp = Path.Combine(Root, $".incoming-{Guid.NewGuid():N}");
         try
         {
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var memory = new MemoryStream();
+            long size = 0;
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
             {
-                await write(output, cancellationToken);
-                await output.FlushAsync(cancellationToken);
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    size += read;
+                    sha.AppendData(buffer, 0, read);
+                    output.Write(buffer, 0, read);
+                    if (memory is not null && size <= keepInMemory)
+                    {
+                        memory.Write(buffer, 0, read);
+                    }
+                    else
+                    {
+                        memory = null;
+                    }
+                }
             }
 
-            string hash;
-            long size;
-            await using (var input = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
-            {
-                size = input.Length;
-                hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(input, cancellationToken));
-            }
-
+            var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             var path = PathOf(hash);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (File.Exists(path))
@@ -45,7 +59,7 @@ public sealed class OriginalStore(DbConnectionFactory connections)
                 File.Move(temp, path);
             }
 
-            return new StoredOriginal(hash, size);
+            return new StoredOriginal(hash, size, memory?.ToArray());
         }
         catch
         {
@@ -54,10 +68,12 @@ public sealed class OriginalStore(DbConnectionFactory connections)
         }
     }
 
+    /// <summary>The bytes of a stored original.</summary>
+    public Task<byte[]> ReadAsync(string sha256, CancellationToken cancellationToken) => File.ReadAllBytesAsync(PathOf(sha256), cancellationToken);
+
     public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256 + ".eml");
 
-    public Stream Open(string sha256) =>
-        new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
 }
 
-public sealed record StoredOriginal(string Sha256, long Size);
+/// <param name="Content">The bytes, when small enough to keep in memory; else null.</param>
+public sealed record StoredOriginal(string Sha256, long Size, byte[]? Content);

@@ -25,11 +25,11 @@ public sealed class ReportImporter(
     public async Task<(long Id, long Entries, bool AlreadyImported)> ImportAsync(string path, Period period, string? unit, CancellationToken cancellationToken)
     {
         var document = await extractor.ExtractFileAsync(path, cancellationToken);
-        var original = await originals.SaveAsync(async (stream, ct) =>
+        StoredOriginal original;
+        await using (var file = File.OpenRead(path))
         {
-            await using var file = File.OpenRead(path);
-            await file.CopyToAsync(stream, ct);
-        }, cancellationToken);
+            original = await originals.SaveAsync(file, keepInMemory: 0, cancellationToken);
+        }
 
         var registry = await units.LoadAsync(configuredUnits.Sections, cancellationToken);
         var report = new ReportParser(registry).Parse(document.Text, period, unit);

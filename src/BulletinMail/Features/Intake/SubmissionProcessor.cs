@@ -26,8 +26,15 @@ public sealed partial class SubmissionProcessor(
     TimeProvider time,
     ILogger<SubmissionProcessor> logger)
 {
+    // The registry changes rarely (an editor adds a sender); reading it once per second is plenty.
+    private static readonly TimeSpan RegistryLifetime = TimeSpan.FromSeconds(1);
+    private LoadedRegistry? cachedRegistry;
+
+    private sealed record LoadedRegistry(UnitRegistry Registry, long LoadedAt);
+
+    /// <param name="content">The original's bytes when the caller has them; else they are read from the original store.</param>
     /// <returns>The status the submission ended with.</returns>
-    public async Task<string> ProcessAsync(long id, CancellationToken cancellationToken)
+    public async Task<string> ProcessAsync(long id, byte[]? content, CancellationToken cancellationToken)
     {
         var submission = await submissions.GetAsync(id, cancellationToken)
             ?? throw new InvalidOperationException($"submission {id} does not exist");
@@ -36,8 +43,8 @@ public sealed partial class SubmissionProcessor(
             return submission.Status;
         }
 
-        var registry = await units.LoadAsync(configuredUnits.Sections, cancellationToken);
-        var (outcome, message, entries) = await DecideAsync(submission, registry, cancellationToken);
+        var registry = await RegistryAsync(cancellationToken);
+        var (outcome, message, entries) = await DecideAsync(submission, registry, content, cancellationToken);
         if (await submissions.CompleteAsync(outcome, cancellationToken))
         {
             LogProcessed(id, outcome.Status, outcome.Reason ?? string.Empty, outcome.Entries.Count);
@@ -51,8 +58,21 @@ public sealed partial class SubmissionProcessor(
         return outcome.Status;
     }
 
+    private async Task<UnitRegistry> RegistryAsync(CancellationToken cancellationToken)
+    {
+        // Read and replaced as one reference: safe with several messages processed at once.
+        if (cachedRegistry is { } cached && time.GetElapsedTime(cached.LoadedAt) < RegistryLifetime)
+        {
+            return cached.Registry;
+        }
+
+        var registry = await units.LoadAsync(configuredUnits.Sections, cancellationToken);
+        cachedRegistry = new LoadedRegistry(registry, time.GetTimestamp());
+        return registry;
+    }
+
     private async Task<(SubmissionOutcome Outcome, MimeMessage? Message, IReadOnlyList<ParsedEntry> Entries)> DecideAsync(
-        Submission submission, UnitRegistry registry, CancellationToken cancellationToken)
+        Submission submission, UnitRegistry registry, byte[]? content, CancellationToken cancellationToken)
     {
         SubmissionOutcome Outcome(string status, string? reason, string? unit = null, string? period = null, string? text = null,
             IReadOnlyList<string>? warnings = null, IReadOnlyList<ExtractedAttachment>? attachments = null, IReadOnlyList<ParsedEntry>? entries = null, long? supersedes = null) =>
@@ -70,11 +90,12 @@ public sealed partial class SubmissionProcessor(
 
         MimeMessage message;
         ExtractedDocument document;
-        await using (var stream = originals.Open(submission.Sha256))
+        content ??= await originals.ReadAsync(submission.Sha256, cancellationToken);
+        using (var stream = new MemoryStream(content, writable: false))
         {
             try
             {
-                message = await MimeMessage.LoadAsync(stream, cancellationToken);
+                message = MimeMessage.Load(stream, cancellationToken);
                 var reason = AutomaticMail.Reason(message, outbound.Value.From);
                 if (reason is not null)
                 {

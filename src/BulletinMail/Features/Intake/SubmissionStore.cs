@@ -108,6 +108,23 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     private static Task<string> StatusAsync(DbConnection connection, DbTransaction transaction, long id, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT status FROM submissions WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken))!;
 
+    /// <summary>Every recorded place of a mailbox (under this UIDVALIDITY), with its submission: one query per poll.</summary>
+    public async Task<Dictionary<string, (long Id, string Status)>> ListPlacesAsync(string mailbox, long? uidValidity, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PlaceKeyRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, status AS Status, uid AS Uid, source_key AS SourceKey FROM submissions
+            WHERE mailbox = @mailbox AND (uid IS NULL OR uid_validity = @uidValidity)
+            """,
+            new { mailbox, uidValidity },
+            cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => PlaceKey(r.Uid, r.SourceKey), r => (r.Id, r.Status));
+    }
+
+    /// <summary>The key of a place in <see cref="ListPlacesAsync"/>.</summary>
+    public static string PlaceKey(long? uid, string? sourceKey) => uid is { } u ? $"uid:{u}" : $"file:{sourceKey}";
+
     /// <summary>The submission at this place of the mailbox, if recorded.</summary>
     public async Task<(long Id, string Status)?> FindByPlaceAsync(string mailbox, long? uidValidity, long? uid, string? sourceKey, CancellationToken cancellationToken)
     {
@@ -173,10 +190,11 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
             return false;
         }
 
-        var seq = 0;
-        foreach (var entry in outcome.Entries)
+        // One command for all entries: Dapper binds each row to the same prepared statement.
+        var rows = outcome.Entries.Select((entry, i) => EntryRow(outcome.Id, i + 1, outcome.Period!, entry, now)).ToList();
+        if (rows.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertEntry, EntryRow(outcome.Id, ++seq, outcome.Period!, entry, now), transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(InsertEntry, rows, transaction, cancellationToken: cancellationToken));
         }
 
         if (outcome.Supersedes is { } earlier)
@@ -237,6 +255,17 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     }
 
     private sealed record PlaceRow(long Id, string Status);
+
+    private sealed class PlaceKeyRow
+    {
+        public long Id { get; init; }
+
+        public required string Status { get; init; }
+
+        public long? Uid { get; init; }
+
+        public string? SourceKey { get; init; }
+    }
 
     private sealed record KeyRow(long Id, string Mailbox, long? UidValidity);
 }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Ingestion benchmark (issue #3), run by hand, not in CI:
+#   tests/BulletinMail.Benchmarks/ingest/ingest-bench.sh [COUNT]   (default 5000)
+# Puts COUNT realistic submissions into a throwaway Dovecot on a loopback port, then times, in the
+# same run, mbsync (Debian's isync) downloading the mailbox to a Maildir, and `bulletinmail ingest
+# --once` from an empty database to all parsed (fetch + extract + parse + store). Prints both
+# times, the ratio (target: at most 4), and ingest's peak resident memory (target: under 200 MB).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+count=${1:-5000}
+for package in dovecot-imapd isync; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null; }
+done
+
+work=$(mktemp -d /tmp/bm-ingest-bench.XXXXXX)
+dovecot_pid=""
+trap 'kill "$dovecot_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/home/submit/Maildir"/{new,cur,tmp}
+chmod 755 "$work"
+echo "submit:{PLAIN}bench::::::" > "$work/passwd"
+cat > "$work/dovecot.conf" <<CONF
+base_dir = $work/run
+state_dir = $work/state
+log_path = $work/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+mail_location = maildir:~/Maildir
+mail_uid = nobody
+mail_gid = nogroup
+first_valid_uid = 1
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $work/passwd
+}
+userdb {
+  driver = static
+  args = home=$work/home/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+CONF
+
+echo "generating $count submissions..."
+python3 tests/BulletinMail.Benchmarks/ingest/generate-submissions.py "$work/home/submit/Maildir/cur" "$count"
+du -sh "$work/home/submit/Maildir" | awk '{print "mailbox size: " $1}'
+chown -R nobody:nogroup "$work/home"
+/usr/sbin/dovecot -F -c "$work/dovecot.conf" & dovecot_pid=$!
+sleep 1
+
+dotnet build src/BulletinMail -c Release --verbosity quiet >/dev/null
+bm="dotnet src/BulletinMail/bin/Release/net10.0/BulletinMail.dll --config config/appsettings.json --data $work/data"
+
+# Warm the server's index so that neither side pays for Dovecot's first scan.
+python3 - "$port" <<'PY'
+import imaplib, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1])); m.login("submit", "bench"); m.select("INBOX"); m.logout()
+PY
+
+mkdir -p "$work/mbsync/INBOX" "$work/mbsync-state"
+cat > "$work/mbsyncrc" <<RC
+IMAPAccount bench
+Host 127.0.0.1
+Port $port
+User submit
+Pass bench
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore remote
+Account bench
+
+MaildirStore local
+Path $work/mbsync/
+Inbox $work/mbsync/INBOX
+
+Channel pull
+Far :remote:
+Near :local:
+Patterns INBOX
+Sync Pull
+SyncState $work/mbsync-state/
+Create Near
+RC
+start=$(date +%s.%N)
+mbsync -q -c "$work/mbsyncrc" pull
+mbsync_s=$(echo "$(date +%s.%N) - $start" | bc)
+
+for i in $(seq 0 39); do $bm units add "单位$i" --sender "unit$i@units.example.org" >/dev/null; done
+export BULLETINMAIL_Mailbox__Kind=imap BULLETINMAIL_Mailbox__Imap__Host=127.0.0.1 BULLETINMAIL_Mailbox__Imap__Port=$port \
+  BULLETINMAIL_Mailbox__Imap__Security=None BULLETINMAIL_Mailbox__Imap__User=submit BULLETINMAIL_Mailbox__Imap__Password=bench \
+  BULLETINMAIL_Intake__Acknowledge=false BULLETINMAIL_Logging__LogLevel__Default=Warning
+start=$(date +%s.%N)
+$bm ingest --once 2>/dev/null & ingest_pid=$!
+peak=0
+while kill -0 "$ingest_pid" 2>/dev/null; do
+  hwm=$(awk '/VmHWM/ {print $2}' "/proc/$ingest_pid/status" 2>/dev/null || echo 0)
+  [ "${hwm:-0}" -gt "$peak" ] && peak=$hwm
+  sleep 0.2
+done
+wait "$ingest_pid"
+ingest_s=$(echo "$(date +%s.%N) - $start" | bc)
+parsed=$($bm submissions list --status parsed --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+
+printf 'messages:            %d (parsed: %d)\n' "$count" "$parsed"
+printf 'mbsync download:     %.1f s\n' "$mbsync_s"
+printf 'bulletinmail ingest: %.1f s (%.0f messages/s)\n' "$ingest_s" "$(echo "$count / $ingest_s" | bc -l)"
+printf 'ratio ingest/mbsync: %.2f (target <= 4)\n' "$(echo "$ingest_s / $mbsync_s" | bc -l)"
+printf 'ingest peak memory:  %d MB (target < 200)\n' "$((peak / 1024))"
