@@ -15,7 +15,8 @@ public sealed record IntakeHealthReport(
     long ReviewBacklog,
     bool Healthy);
 
-public sealed class IntakeHealth(DbConnectionFactory connections, IMailboxSource mailbox, Microsoft.Extensions.Options.IOptions<MailboxOptions> options, TimeProvider time)
+/// <summary>Reads intake's health from its own tables: healthy while the last successful poll is recent (<c>Intake:StaleAfter</c>).</summary>
+public sealed class IntakeHealth(DbConnectionFactory connections, IMailboxSource mailbox, Microsoft.Extensions.Options.IOptions<IntakeOptions> options, TimeProvider time)
 {
     private const string Query = """
         SELECT
@@ -37,8 +38,7 @@ public sealed class IntakeHealth(DbConnectionFactory connections, IMailboxSource
         var lastSuccess = Parse(row.LastSuccessAt);
         var oldest = Parse(row.OldestUnprocessed);
 
-        // Healthy: polled successfully within two poll intervals (and a minute of grace).
-        var healthy = lastSuccess is { } success && now - success <= (options.Value.PollInterval * 2) + TimeSpan.FromMinutes(1);
+        var healthy = lastSuccess is { } success && now - success <= options.Value.StaleAfter;
         return new IntakeHealthReport(
             mailbox.Key, Parse(row.LastPollAt), lastSuccess, row.LastError,
             oldest is { } o ? Math.Round((now - o).TotalSeconds) : null,

@@ -24,4 +24,8 @@ public sealed class IntakeOptions
     /// <summary>When the poll job runs (cron, in <see cref="TimeZone"/>); IMAP IDLE triggers extra polls.</summary>
     [Required]
     public string PollCron { get; set; } = "* * * * *";
+
+    /// <summary>Intake is unhealthy when the last successful poll is older than this (keep it above the cron's interval).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(3);
 }

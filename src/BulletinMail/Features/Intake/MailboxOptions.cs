@@ -16,10 +16,6 @@ public sealed class MailboxOptions : IValidatableObject
 
     public ImapSettings Imap { get; set; } = new();
 
-    /// <summary>How often the mailbox is polled.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Kind == "imap" && string.IsNullOrWhiteSpace(Imap.Host))
