@@ -137,31 +137,45 @@ public sealed partial class IngestPoller(
         return downloaded;
     }
 
-    // Records and processes a batch, two (or as many as there are cores, up to four) messages at a time.
+    // Records a batch in mailbox order (so submission ids follow arrival), then processes it, two
+    // (or as many as there are cores, up to four) messages at a time.
     private async Task<Ingested[]> IngestBatchAsync(
         IMailboxSession session, List<MailboxItem> batch, Dictionary<string, (long Id, string Status)> places,
         Dictionary<MailboxItem, StoredOriginal> downloaded, CancellationToken cancellationToken)
     {
         var results = new Ingested[batch.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), parallel, async (i, ct) =>
+        var toProcess = new List<(int Index, long Id, byte[]? Content, RecordOutcome Outcome)>();
+        for (var i = 0; i < batch.Count; i++)
         {
             var item = batch[i];
             if (places.TryGetValue(SubmissionStore.PlaceKey(item.Uid, item.SourceKey), out var known))
             {
                 // Recorded before and not completed in the mailbox (a crash, a second poll): finish it.
-                var finished = known.Status == SubmissionStatus.Received ? await processor.ProcessAsync(known.Id, null, ct) : known.Status;
-                results[i] = new Ingested(item, finished, RecordOutcome.AlreadyRecorded);
-                return;
+                results[i] = new Ingested(item, known.Status, RecordOutcome.AlreadyRecorded);
+                if (known.Status == SubmissionStatus.Received)
+                {
+                    toProcess.Add((i, known.Id, null, RecordOutcome.AlreadyRecorded));
+                }
+
+                continue;
             }
 
-            var (status, outcome) = await RecordAsync(session, item, downloaded[item], ct);
+            var original = downloaded[item];
+            var (id, outcome, status) = await RecordAsync(session, item, original, cancellationToken);
             results[i] = new Ingested(item, status, outcome);
-        });
+            if (status == SubmissionStatus.Received)
+            {
+                toProcess.Add((i, id, original.Content, outcome));
+            }
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(toProcess, parallel, async (work, ct) =>
+            results[work.Index] = new Ingested(batch[work.Index], await processor.ProcessAsync(work.Id, work.Content, ct), work.Outcome));
         return results;
     }
 
-    private async Task<(string Status, RecordOutcome Outcome)> RecordAsync(IMailboxSession session, MailboxItem item, StoredOriginal original, CancellationToken cancellationToken)
+    private async Task<(long Id, RecordOutcome Outcome, string Status)> RecordAsync(IMailboxSession session, MailboxItem item, StoredOriginal original, CancellationToken cancellationToken)
     {
         var headers = ReadHeaders(original.Content);
         var messageId = headers?[HeaderId.MessageId] is { Length: > 0 } raw ? MimeKit.Utils.MimeUtils.EnumerateReferences(raw).FirstOrDefault() ?? raw.Trim() : null;
@@ -179,12 +193,7 @@ public sealed partial class IngestPoller(
             headers?[HeaderId.InReplyTo] is { } inReplyTo ? MimeKit.Utils.MimeUtils.EnumerateReferences(inReplyTo).FirstOrDefault() : null,
             time.GetUtcNow()), cancellationToken);
         LogRecorded(id, outcome, item.Uid, item.SourceKey);
-        if (status == SubmissionStatus.Received)
-        {
-            status = await processor.ProcessAsync(id, original.Content, cancellationToken);
-        }
-
-        return (status, outcome);
+        return (id, outcome, status);
     }
 
     // Too large to keep in memory means too large to process: the headers are not needed.
