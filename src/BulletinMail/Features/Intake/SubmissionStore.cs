@@ -125,15 +125,6 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     /// <summary>The key of a place in <see cref="ListPlacesAsync"/>.</summary>
     public static string PlaceKey(long? uid, string? sourceKey) => uid is { } u ? $"uid:{u}" : $"file:{sourceKey}";
 
-    /// <summary>The submission at this place of the mailbox, if recorded.</summary>
-    public async Task<(long Id, string Status)?> FindByPlaceAsync(string mailbox, long? uidValidity, long? uid, string? sourceKey, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<PlaceRow>(new CommandDefinition(
-            SelectByPlace, new { Mailbox = mailbox, UidValidity = uidValidity, Uid = uid, SourceKey = sourceKey }, cancellationToken: cancellationToken));
-        return row is null ? null : (row.Id, row.Status);
-    }
-
     public async Task<Submission?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
