@@ -31,14 +31,25 @@ public sealed class CrashSafetyTests : IDisposable
             await Features.Intake.MaildirMailbox.DeliverAsync(Maildir, bytes.ToArray(), CancellationToken.None);
         }
 
-        // Kills land at random moments from start-up (migrations, the first poll's set-up) to deep
-        // into the run, among the downloads, the commits and the moves.
+        // Kills land at random moments: a third during start-up (migrations, the first poll's set-up),
+        // the rest after a random number of new submissions, among the downloads, commits and moves.
+        // Counting rows (not sleeping) keeps the kills inside the run however fast ingestion gets.
         var random = new Random(20161);
         var kills = 0;
         while (kills < 20)
         {
+            var before = await CountSubmissionsAsync();
             using var process = Start("ingest", "--once", "--maildir", Maildir);
-            if (await WaitAsync(process, TimeSpan.FromMilliseconds(random.Next(100, 900))))
+            var early = random.Next(3) == 0;
+            var delay = TimeSpan.FromMilliseconds(random.Next(30, 400));
+            var target = before + random.Next(1, 25);
+            var clock = Stopwatch.StartNew();
+            while (!process.HasExited && (early ? clock.Elapsed < delay : await CountSubmissionsAsync() < target))
+            {
+                await Task.Delay(2);
+            }
+
+            if (process.HasExited)
             {
                 break; // it got through everything before the kill
             }
@@ -93,6 +104,28 @@ public sealed class CrashSafetyTests : IDisposable
 
         Assert.Equal(0, process.ExitCode);
         Assert.True(peakKb < 200 * 1024, $"peak resident memory {peakKb / 1024} MB for a 68 MB message");
+    }
+
+    private async Task<long> CountSubmissionsAsync()
+    {
+        var database = Path.Combine(Data, "bulletinmail.db");
+        if (!File.Exists(database))
+        {
+            return 0;
+        }
+
+        try
+        {
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM submissions";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // not created yet, or mid-migration
+        }
     }
 
     private static byte[] RandomBytes(int length)

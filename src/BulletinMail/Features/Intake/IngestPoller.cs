@@ -41,7 +41,7 @@ public sealed partial class IngestPoller(
         var recovered = 0;
         foreach (var id in await submissions.ListUnprocessedAsync(cancellationToken))
         {
-            await processor.ProcessAsync(id, null, cancellationToken);
+            await processor.ProcessAsync(id, cancellationToken);
             recovered++;
         }
 
@@ -144,7 +144,7 @@ public sealed partial class IngestPoller(
         Dictionary<MailboxItem, StoredOriginal> downloaded, CancellationToken cancellationToken)
     {
         var results = new Ingested[batch.Count];
-        var toProcess = new List<(int Index, long Id, byte[]? Content, RecordOutcome Outcome)>();
+        var toProcess = new List<(int Index, Submission? Recorded, long Id, byte[]? Content, RecordOutcome Outcome)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var item = batch[i];
@@ -154,32 +154,37 @@ public sealed partial class IngestPoller(
                 results[i] = new Ingested(item, known.Status, RecordOutcome.AlreadyRecorded);
                 if (known.Status == SubmissionStatus.Received)
                 {
-                    toProcess.Add((i, known.Id, null, RecordOutcome.AlreadyRecorded));
+                    toProcess.Add((i, null, known.Id, null, RecordOutcome.AlreadyRecorded));
                 }
 
                 continue;
             }
 
             var original = downloaded[item];
-            var (id, outcome, status) = await RecordAsync(session, item, original, cancellationToken);
-            results[i] = new Ingested(item, status, outcome);
-            if (status == SubmissionStatus.Received)
+            var (recorded, outcome) = await RecordAsync(session, item, original, cancellationToken);
+            results[i] = new Ingested(item, recorded.Status, outcome);
+            if (recorded.Status == SubmissionStatus.Received)
             {
-                toProcess.Add((i, id, original.Content, outcome));
+                toProcess.Add((i, recorded, recorded.Id, original.Content, outcome));
             }
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(toProcess, parallel, async (work, ct) =>
-            results[work.Index] = new Ingested(batch[work.Index], await processor.ProcessAsync(work.Id, work.Content, ct), work.Outcome));
+        {
+            var status = work.Recorded is { } recorded
+                ? await processor.ProcessAsync(recorded, work.Content, ct)
+                : await processor.ProcessAsync(work.Id, ct);
+            results[work.Index] = new Ingested(batch[work.Index], status, work.Outcome);
+        });
         return results;
     }
 
-    private async Task<(long Id, RecordOutcome Outcome, string Status)> RecordAsync(IMailboxSession session, MailboxItem item, StoredOriginal original, CancellationToken cancellationToken)
+    private async Task<(Submission Recorded, RecordOutcome Outcome)> RecordAsync(IMailboxSession session, MailboxItem item, StoredOriginal original, CancellationToken cancellationToken)
     {
         var headers = ReadHeaders(original.Content);
         var messageId = headers?[HeaderId.MessageId] is { Length: > 0 } raw ? MimeKit.Utils.MimeUtils.EnumerateReferences(raw).FirstOrDefault() ?? raw.Trim() : null;
-        var (id, outcome, status) = await submissions.RecordAsync(new NewSubmission(
+        var message = new NewSubmission(
             mailbox.Key,
             session.UidValidity,
             item.Uid,
@@ -191,9 +196,10 @@ public sealed partial class IngestPoller(
             FromAddress(headers),
             headers?[HeaderId.Subject],
             headers?[HeaderId.InReplyTo] is { } inReplyTo ? MimeKit.Utils.MimeUtils.EnumerateReferences(inReplyTo).FirstOrDefault() : null,
-            time.GetUtcNow()), cancellationToken);
+            time.GetUtcNow());
+        var (id, outcome, status) = await submissions.RecordAsync(message, cancellationToken);
         LogRecorded(id, outcome, item.Uid, item.SourceKey);
-        return (id, outcome, status);
+        return (message.Stored(id, status, time.GetUtcNow()), outcome);
     }
 
     // Too large to keep in memory means too large to process: the headers are not needed.

@@ -20,7 +20,31 @@ public sealed record NewSubmission(
     string Status = SubmissionStatus.Received,
     string? Reason = null,
     string? Unit = null,
-    string? Period = null);
+    string? Period = null)
+{
+    /// <summary>The submission this record became, without reading it back.</summary>
+    public Submission Stored(long id, string status, DateTimeOffset createdAt) => new()
+    {
+        Id = id,
+        Mailbox = Mailbox,
+        UidValidity = UidValidity,
+        Uid = Uid,
+        SourceKey = SourceKey,
+        MessageKey = MessageKey,
+        MessageId = MessageId,
+        Sha256 = Sha256,
+        Size = Size,
+        FromAddress = FromAddress,
+        Subject = Subject,
+        InReplyTo = InReplyTo,
+        ReceivedAt = ReceivedAt,
+        Status = status,
+        Reason = Reason,
+        Unit = Unit,
+        Period = Period,
+        CreatedAt = createdAt,
+    };
+}
 
 /// <summary>A stored submission.</summary>
 public sealed record Submission

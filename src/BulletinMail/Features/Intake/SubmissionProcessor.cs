@@ -32,16 +32,27 @@ public sealed partial class SubmissionProcessor(
 
     private sealed record LoadedRegistry(UnitRegistry Registry, long LoadedAt);
 
-    /// <param name="content">The original's bytes when the caller has them; else they are read from the original store.</param>
+    /// <summary>Processes a stored submission (one a crash left unprocessed, or another poll's).</summary>
     /// <returns>The status the submission ended with.</returns>
-    public async Task<string> ProcessAsync(long id, byte[]? content, CancellationToken cancellationToken)
+    public async Task<string> ProcessAsync(long id, CancellationToken cancellationToken)
     {
         var submission = await submissions.GetAsync(id, cancellationToken)
             ?? throw new InvalidOperationException($"submission {id} does not exist");
+        return await ProcessAsync(submission, null, cancellationToken);
+    }
+
+    /// <param name="submission">The submission as recorded; completing it is guarded by its stored status, so a stale copy is harmless.</param>
+    /// <param name="content">The original's bytes when the caller has them; else they are read from the original store.</param>
+    /// <returns>The status the submission ended with.</returns>
+    public async Task<string> ProcessAsync(Submission submission, byte[]? content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
         if (submission.Status != SubmissionStatus.Received)
         {
             return submission.Status;
         }
+
+        var id = submission.Id;
 
         var registry = await RegistryAsync(cancellationToken);
         var (outcome, message, entries) = await DecideAsync(submission, registry, content, cancellationToken);
@@ -50,12 +61,15 @@ public sealed partial class SubmissionProcessor(
             LogProcessed(id, outcome.Status, outcome.Reason ?? string.Empty, outcome.Entries.Count);
             if (outcome.Status == SubmissionStatus.Parsed && message is not null)
             {
-                var stored = await submissions.GetAsync(id, cancellationToken);
-                await acknowledger.AcknowledgeAsync(stored!, message, entries, cancellationToken);
+                var stored = submission with { Status = outcome.Status, Unit = outcome.Unit, Period = outcome.Period };
+                await acknowledger.AcknowledgeAsync(stored, message, entries, cancellationToken);
             }
+
+            return outcome.Status;
         }
 
-        return outcome.Status;
+        // Another run completed it first: what it decided stands.
+        return (await submissions.GetAsync(id, cancellationToken))?.Status ?? outcome.Status;
     }
 
     private async Task<UnitRegistry> RegistryAsync(CancellationToken cancellationToken)
