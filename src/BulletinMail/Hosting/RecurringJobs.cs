@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Hosting;
 
-/// <summary>Registers the recurring jobs with their cron and explicit time zone; re-registering at every start is idempotent.</summary>
-internal sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<IntakeOptions> intake) : IHostedService
+/// <summary>
+/// Registers the recurring jobs with their cron and explicit time zone (re-registering at every
+/// start is idempotent) and triggers the poll once at start.
+/// </summary>
+internal sealed class RecurringJobs(IRecurringJobManager jobs, IBackgroundJobClient backgroundJobs, IOptions<IntakeOptions> intake) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -15,6 +18,9 @@ internal sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<IntakeOp
             job => job.RunAsync(CancellationToken.None),
             intake.Value.PollCron,
             new RecurringJobOptions { TimeZone = zone });
+
+        // Poll once at start: mail that came while the worker was down need not wait for the schedule.
+        backgroundJobs.Enqueue<PollMailboxJob>(job => job.RunAsync(CancellationToken.None));
         return Task.CompletedTask;
     }
 
