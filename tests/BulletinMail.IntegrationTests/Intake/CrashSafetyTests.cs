@@ -41,8 +41,8 @@ public sealed class CrashSafetyTests : IDisposable
             var before = await CountSubmissionsAsync();
             using var process = Start("ingest", "--once", "--maildir", Maildir);
             var early = random.Next(3) == 0;
-            var delay = TimeSpan.FromMilliseconds(random.Next(30, 400));
-            var target = before + random.Next(1, 25);
+            var delay = TimeSpan.FromMilliseconds(random.Next(30, 250));
+            var target = before + random.Next(1, 16);
             var clock = Stopwatch.StartNew();
             while (!process.HasExited && (early ? clock.Elapsed < delay : await CountSubmissionsAsync() < target))
             {
@@ -51,6 +51,7 @@ public sealed class CrashSafetyTests : IDisposable
 
             if (process.HasExited)
             {
+                Assert.True(process.ExitCode == 0, $"ingest failed after {kills} kills: exit {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
                 break; // it got through everything before the kill
             }
 
@@ -70,7 +71,7 @@ public sealed class CrashSafetyTests : IDisposable
         await list.WaitForExitAsync();
         using var submissions = JsonDocument.Parse(json);
         var rows = submissions.RootElement.EnumerateArray().ToList();
-        Assert.Equal(20, kills);
+        Assert.True(kills == 20, $"only {kills} kills landed; {Directory.GetFiles(Path.Combine(Maildir, "new")).Length} messages were left when a run finished early");
         Assert.Equal(messages, rows.Count);
         Assert.Equal(messages, rows.Select(r => r.GetProperty("messageId").GetString()).Distinct().Count());
         Assert.DoesNotContain(rows, r => r.GetProperty("status").GetString() is "received" or "duplicate");
@@ -153,7 +154,7 @@ public sealed class CrashSafetyTests : IDisposable
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
-            RedirectStandardError = false,
+            RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
             WorkingDirectory = root,
         };
