@@ -27,7 +27,10 @@ public sealed class MessageTextExtractor(ExtractionOptions limits)
             throw new ExtractionException($"not a mail message: {ex.Message}", ex);
         }
 
-        return Extract(message);
+        using (message)
+        {
+            return Extract(message);
+        }
     }
 
     public ExtractedDocument Extract(MimeMessage message)

@@ -56,6 +56,7 @@ public sealed partial class SubmissionProcessor(
 
         var registry = await RegistryAsync(cancellationToken);
         var (outcome, message, entries) = await DecideAsync(submission, registry, content, cancellationToken);
+        using var parsedMessage = message; // MimeKit's content streams are disposable: no work left for the finalizer
         if (await submissions.CompleteAsync(outcome, cancellationToken))
         {
             LogProcessed(id, outcome.Status, outcome.Reason ?? string.Empty, outcome.Entries.Count);
@@ -102,21 +103,21 @@ public sealed partial class SubmissionProcessor(
                 $"the message is {submission.Size / (1024.0 * 1024.0):0.#} MB, over the {limits.MaxInputBytes / (1024 * 1024)} MB limit (Extraction:MaxInputBytes); the original is kept"), null, []);
         }
 
-        MimeMessage message;
+        MimeMessage? loaded = null;
         ExtractedDocument document;
         content ??= await originals.ReadAsync(submission.Sha256, cancellationToken);
         using (var stream = new MemoryStream(content, writable: false))
         {
             try
             {
-                message = MimeMessage.Load(stream, cancellationToken);
-                var reason = AutomaticMail.Reason(message, outbound.Value.From);
+                loaded = MimeMessage.Load(stream, cancellationToken);
+                var reason = AutomaticMail.Reason(loaded, outbound.Value.From);
                 if (reason is not null)
                 {
-                    return (Outcome(SubmissionStatus.Ignored, reason), null, []);
+                    return (Outcome(SubmissionStatus.Ignored, reason), loaded, []);
                 }
 
-                document = new MessageTextExtractor(limits).Extract(message);
+                document = new MessageTextExtractor(limits).Extract(loaded);
             }
             catch (FormatException ex)
             {
@@ -124,9 +125,11 @@ public sealed partial class SubmissionProcessor(
             }
             catch (ExtractionException ex)
             {
-                return (Outcome(SubmissionStatus.Quarantined, ex.Message), null, []);
+                return (Outcome(SubmissionStatus.Quarantined, ex.Message), loaded, []);
             }
         }
+
+        var message = loaded!;
 
         var failedAttachments = (document.Attachments ?? []).Where(a => a.Status == "failed").Select(a => $"{a.Name}: {a.Reason}").ToList();
         var parser = new ReportParser(registry);

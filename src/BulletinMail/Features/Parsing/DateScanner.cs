@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace BulletinMail.Features.Parsing;
 
 /// <summary>A date expression found in folded text.</summary>
@@ -23,6 +25,10 @@ internal readonly record struct DateMatch(
 internal static class DateScanner
 {
     private static readonly string[] ApproximateWords = ["近日", "近期", "日前", "近来", "目前", "最近"];
+
+    // What a date expression or approximate word can start with: most characters are ruled out at once.
+    private static readonly SearchValues<char> StartCharacters = SearchValues.Create(
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ一二三四五六七八九十〇零两廿近日目最本月上中下初底末");
     private static readonly string[] EnglishApproximateWords = ["recently", "lately", "currently", "at present", "these days"];
     private static readonly string[] TimesOfDay =
         ["上午", "下午", "晚上", "晚间", "早上", "早晨", "中午", "凌晨", "傍晚", "夜间", "全天", "全日", "晚", "早", "夜"];
@@ -37,7 +43,7 @@ internal static class DateScanner
     public static bool TryReadAt(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
     {
         match = default;
-        if (index >= text.Length)
+        if (index >= text.Length || !StartCharacters.Contains(text[index]))
         {
             return false;
         }
@@ -99,6 +105,12 @@ internal static class DateScanner
                 length = word.Length;
                 return true;
             }
+        }
+
+        if (!char.IsAsciiLetter(rest[0]))
+        {
+            length = 0;
+            return false;
         }
 
         foreach (var word in EnglishApproximateWords)
