@@ -8,7 +8,7 @@ namespace BulletinMail.Cli;
 /// The command line (DESIGN.md): exit 0 on success, 1 with one line on stderr for bad input or
 /// bad configuration, 2 for usage errors. Never a stack trace.
 /// </summary>
-public static class CliApp
+public static partial class CliApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
@@ -50,7 +50,7 @@ public static class CliApp
         }
         catch (OptionsValidationException ex)
         {
-            await Console.Error.WriteLineAsync($"error: configuration: {string.Join("; ", ex.Failures)}");
+            await Console.Error.WriteLineAsync($"error: configuration: {string.Join("; ", ex.Failures.Select(Readable))}");
             return 1;
         }
         catch (InvalidDataException ex)
@@ -69,4 +69,11 @@ public static class CliApp
             return 1;
         }
     }
+
+    // "DataAnnotation validation failed for 'X' members: 'Y' with the error: 'Z'." says Z.
+    private static string Readable(string failure) =>
+        AnnotationFailure().Match(failure) is { Success: true } match ? match.Groups[1].Value : failure;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"with the error: '(.+)'\.?$")]
+    private static partial System.Text.RegularExpressions.Regex AnnotationFailure();
 }

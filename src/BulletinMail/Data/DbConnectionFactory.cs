@@ -16,10 +16,6 @@ public sealed class DbConnectionFactory
     public DbConnectionFactory(IOptions<StorageOptions> options, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Value.Provider != "sqlite")
-        {
-            throw new NotSupportedException("Storage:Provider postgres is not available yet; use sqlite");
-        }
 
         DataDirectory = AppConfiguration.DataDirectory(configuration);
         Directory.CreateDirectory(DataDirectory);

@@ -7,7 +7,9 @@ namespace BulletinMail.Tests.Cli;
 /// <summary>The real executable as a child process: exit codes, stdout and stderr as a script sees them.</summary>
 public sealed class CliProcessTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -18,6 +20,11 @@ public sealed class CliProcessTests
             WorkingDirectory = TestPaths.RepositoryRoot,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BulletinMail.dll"));
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -80,6 +87,21 @@ public sealed class CliProcessTests
 
         Assert.Equal(1, exit);
         Assert.Contains("not YYYY-MM", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("BULLETINMAIL_Mailbox__Kind", "imap", "Mailbox:Imap:Host is required when Mailbox:Kind is imap")]
+    [InlineData("BULLETINMAIL_Storage__Provider", "postgres", "Storage:Provider postgres is not available")]
+    [InlineData("BULLETINMAIL_Intake__TimeZone", "Mars/Olympus", "Intake:TimeZone is not a known time zone")]
+    public async Task Cli_ExitsOneWithTheKey_WhenConfigurationIsBad(string variable, string value, string message)
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"bm-config-{Guid.NewGuid():N}");
+        var (exit, stdout, stderr) = await RunWithEnvironmentAsync(new Dictionary<string, string> { [variable] = value }, "--data", data, "units", "list");
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: configuration: {message}", line[..Math.Min(line.Length, $"error: configuration: {message}".Length)]);
     }
 
     [Theory]
