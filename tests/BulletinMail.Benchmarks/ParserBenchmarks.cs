@@ -85,67 +85,35 @@ public class ParserBenchmarks
     {
         public ThroughputConfig()
         {
-            AddColumn(new ThroughputColumn());
-            AddColumn(new AllocationRatioColumn());
+            AddColumn(new PerInputColumn("Throughput", "MB/s", "UTF-8 megabytes of report text parsed per second", 0, (summary, benchmarkCase) =>
+                summary[benchmarkCase]?.ResultStatistics?.Mean is > 0 and var mean ? $"{InputBytes(benchmarkCase) / (mean / 1e9) / 1e6:0.0}" : "-"));
+            AddColumn(new PerInputColumn("AllocationRatio", "Alloc/input", "bytes allocated per parse divided by the input's UTF-8 size", 1, (summary, benchmarkCase) =>
+                summary[benchmarkCase]?.GcStats.GetBytesAllocatedPerOperation(benchmarkCase) is > 0 and var allocated ? $"{(double)allocated / InputBytes(benchmarkCase):0.0}x" : "-"));
         }
     }
 
-    private sealed class ThroughputColumn : IColumn
+    /// <summary>A figure of each benchmark relative to the size of its input.</summary>
+    private sealed class PerInputColumn(string id, string name, string legend, int priority, Func<Summary, BenchmarkCase, string> value) : IColumn
     {
-        public string Id => "Throughput";
+        public string Id => id;
 
-        public string ColumnName => "MB/s";
+        public string ColumnName => name;
 
         public bool AlwaysShow => true;
 
         public ColumnCategory Category => ColumnCategory.Custom;
 
-        public int PriorityInCategory => 0;
+        public int PriorityInCategory => priority;
 
         public bool IsNumeric => true;
 
         public UnitType UnitType => UnitType.Dimensionless;
 
-        public string Legend => "UTF-8 megabytes of report text parsed per second";
+        public string Legend => legend;
 
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
-        {
-            var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            return mean is > 0 ? $"{InputBytes(benchmarkCase) / (mean.Value / 1e9) / 1e6:0.0}" : "-";
-        }
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => value(summary, benchmarkCase);
 
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
-    }
-
-    private sealed class AllocationRatioColumn : IColumn
-    {
-        public string Id => "AllocationRatio";
-
-        public string ColumnName => "Alloc/input";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 1;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "bytes allocated per parse divided by the input's UTF-8 size";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
-        {
-            var allocated = summary[benchmarkCase]?.GcStats.GetBytesAllocatedPerOperation(benchmarkCase);
-            return allocated is > 0 ? $"{(double)allocated.Value / InputBytes(benchmarkCase):0.0}x" : "-";
-        }
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => value(summary, benchmarkCase);
 
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 
