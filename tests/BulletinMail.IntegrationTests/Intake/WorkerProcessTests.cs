@@ -10,6 +10,7 @@ namespace BulletinMail.IntegrationTests.Intake;
 public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFixture<DovecotServer>, IDisposable
 {
     private readonly string data = Path.Combine(Path.GetTempPath(), $"bm-worker-{Guid.NewGuid():N}");
+    private Process? running;
 
     [Fact]
     public async Task Run_IngestsNewMail_AnnouncedByIdle()
@@ -26,7 +27,7 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFi
             Assert.Equal(0, add.ExitCode);
         }
 
-        using var worker = Start(folder, "run");
+        var worker = running = Start(folder, "run"); // Dispose stops it, whether the test passes or not
         var port = await ReadListeningPortAsync(worker);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitForAsync(async () => (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the worker never polled successfully");
@@ -38,7 +39,6 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFi
             using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
             return health.RootElement.GetProperty("reviewBacklog").GetInt64() == 2 && await dovecot.CountAsync(folder) == 0;
         }, TimeSpan.FromSeconds(20), "the new report was not ingested (and moved) within 20 s of its arrival");
-        worker.Kill(entireProcessTree: true);
     }
 
     private Process Start(string folder, params string[] args)
@@ -105,6 +105,18 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFi
 
     public void Dispose()
     {
+        // The worker never outlives its test, whether it passed or not.
+        if (running is not null)
+        {
+            if (!running.HasExited)
+            {
+                running.Kill(entireProcessTree: true);
+                running.WaitForExit();
+            }
+
+            running.Dispose();
+        }
+
         try
         {
             Directory.Delete(data, recursive: true);
