@@ -132,11 +132,9 @@ public sealed partial class SubmissionProcessor(
         var message = loaded!;
 
         var failedAttachments = (document.Attachments ?? []).Where(a => a.Status == "failed").Select(a => $"{a.Name}: {a.Reason}").ToList();
-        var parser = new ReportParser(registry);
-        var reader = new ReportReader(parser, registry, time);
         var sender = registry.FindBySender(submission.FromAddress);
-        var period = reader.GuessPeriod(document);
-        var report = period is { } p ? parser.Parse(document.Text, p, sender?.Name ?? reader.GuessUnit(document)) : null;
+        var report = new ReportReader(new ReportParser(registry), registry, time).Read(document, unit: sender?.Name);
+        var period = report?.Period;
         var unit = sender?.Name ?? report?.Entries.Select(e => e.Unit).FirstOrDefault(u => u is not null);
         var warnings = document.Warnings ?? [];
 
