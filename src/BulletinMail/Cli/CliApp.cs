@@ -24,6 +24,7 @@ public static partial class CliApp
             EntriesCommand.Create(),
             UnitsCommand.Create(),
             StatusCommand.Create(),
+            UsersCommand.Create(),
         };
         root.SetAction(RunCommand.RunAsync);
 

@@ -4,6 +4,7 @@ using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
 using BulletinMail.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -54,7 +55,7 @@ internal static class CliContext
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("BulletinMail", LogLevel.Warning)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction().AddStorage().AddIntake().AddOutbound();
+        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction().AddStorage().AddIntake().AddOutbound().AddReview();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

@@ -43,7 +43,7 @@ internal static class UnitsCommand
             var senders = parseResult.GetValue(sender) ?? [];
             foreach (var address in senders)
             {
-                if (!MimeKit.MailboxAddress.TryParse(address, out var parsed) || parsed.Address != address.Trim() || !address.Contains('@', StringComparison.Ordinal))
+                if (!UnitStore.IsSenderAddress(address))
                 {
                     throw new CliException($"--sender '{address}' is not an e-mail address");
                 }

@@ -33,7 +33,7 @@ public static class JobsServiceCollectionExtensions
         return services;
     }
 
-    private sealed class DatabaseStartup(DatabaseInitializer initializer) : IHostedService
+    internal sealed class DatabaseStartup(DatabaseInitializer initializer) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
 

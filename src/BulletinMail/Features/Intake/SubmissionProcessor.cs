@@ -44,23 +44,49 @@ public sealed partial class SubmissionProcessor(
     /// <param name="submission">The submission as recorded; completing it is guarded by its stored status, so a stale copy is harmless.</param>
     /// <param name="content">The original's bytes when the caller has them; else they are read from the original store.</param>
     /// <returns>The status the submission ended with.</returns>
-    public async Task<string> ProcessAsync(Submission submission, byte[]? content, CancellationToken cancellationToken)
+    public Task<string> ProcessAsync(Submission submission, byte[]? content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if (submission.Status != SubmissionStatus.Received)
+        return submission.Status != SubmissionStatus.Received
+            ? Task.FromResult(submission.Status)
+            : CompleteAsync(submission, content, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// An editor's decision on a held or quarantined submission: process it again as from the
+    /// unit (and period) they chose, trusting its sender. Optionally the sender is remembered
+    /// for that unit, so the next report from it goes straight through.
+    /// </summary>
+    /// <returns>The status it ended with (still <c>held</c> when, say, no entries are found).</returns>
+    public async Task<string> ResolveAsync(long id, EditorDecision decision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var submission = await submissions.GetAsync(id, cancellationToken)
+            ?? throw new InvalidOperationException($"submission {id} does not exist");
+        if (submission.Status is not (SubmissionStatus.Held or SubmissionStatus.Quarantined))
         {
             return submission.Status;
         }
 
-        var id = submission.Id;
+        if (decision.RememberSender && decision.Unit is { } unit && submission.FromAddress is { Length: > 0 } sender)
+        {
+            await units.AddAsync(unit, null, [sender], cancellationToken);
+            cachedRegistry = null;
+        }
 
+        return await CompleteAsync(submission, null, decision, cancellationToken);
+    }
+
+    private async Task<string> CompleteAsync(Submission submission, byte[]? content, EditorDecision? decision, CancellationToken cancellationToken)
+    {
+        var id = submission.Id;
         var registry = await RegistryAsync(cancellationToken);
-        var (outcome, message, entries) = await DecideAsync(submission, registry, content, cancellationToken);
+        var (outcome, message, entries) = await DecideAsync(submission, registry, content, decision, cancellationToken);
         using var parsedMessage = message; // MimeKit's content streams are disposable: no work left for the finalizer
-        if (await submissions.CompleteAsync(outcome, cancellationToken))
+        if (await submissions.CompleteAsync(outcome, cancellationToken, submission.Status, decision?.Actor))
         {
             LogProcessed(id, outcome.Status, outcome.Reason ?? string.Empty, outcome.Entries.Count);
-            if (outcome.Status == SubmissionStatus.Parsed && message is not null)
+            if (outcome.Status == SubmissionStatus.Parsed && message is not null && decision is null)
             {
                 var stored = submission with { Status = outcome.Status, Unit = outcome.Unit, Period = outcome.Period };
                 await acknowledger.AcknowledgeAsync(stored, message, entries, cancellationToken);
@@ -71,6 +97,40 @@ public sealed partial class SubmissionProcessor(
 
         // Another run completed it first: what it decided stands.
         return (await submissions.GetAsync(id, cancellationToken))?.Status ?? outcome.Status;
+    }
+
+    /// <summary>Reads a submission's original again with today's extractor and parser, storing nothing: what a re-parse would give.</summary>
+    public async Task<IReadOnlyList<ParsedEntry>?> ReparseAsync(Submission submission, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (submission.Period is null || !Period.TryParse(submission.Period, out var period))
+        {
+            return null;
+        }
+
+        var registry = await RegistryAsync(cancellationToken);
+        var content = await originals.ReadAsync(submission.Sha256, cancellationToken);
+        ExtractedDocument document;
+        try
+        {
+            if (submission.Mailbox == ReportImporter.Mailbox)
+            {
+                var name = submission.Subject ?? "report.txt";
+                document = new DocumentExtractor(extraction.Value).Extract(content, name, DocumentExtractor.KindOf(name));
+            }
+            else
+            {
+                using var stream = new MemoryStream(content, writable: false);
+                using var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+                document = new MessageTextExtractor(extraction.Value).Extract(message);
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or ExtractionException)
+        {
+            return null;
+        }
+
+        return new ReportParser(registry).Parse(document.Text, period, submission.Unit).Entries;
     }
 
     private async Task<UnitRegistry> RegistryAsync(CancellationToken cancellationToken)
@@ -87,7 +147,7 @@ public sealed partial class SubmissionProcessor(
     }
 
     private async Task<(SubmissionOutcome Outcome, MimeMessage? Message, IReadOnlyList<ParsedEntry> Entries)> DecideAsync(
-        Submission submission, UnitRegistry registry, byte[]? content, CancellationToken cancellationToken)
+        Submission submission, UnitRegistry registry, byte[]? content, EditorDecision? decision, CancellationToken cancellationToken)
     {
         SubmissionOutcome Outcome(string status, string? reason, string? unit = null, string? period = null, string? text = null,
             IReadOnlyList<string>? warnings = null, IReadOnlyList<ExtractedAttachment>? attachments = null, IReadOnlyList<ParsedEntry>? entries = null, long? supersedes = null) =>
@@ -132,8 +192,8 @@ public sealed partial class SubmissionProcessor(
         var message = loaded!;
 
         var failedAttachments = (document.Attachments ?? []).Where(a => a.Status == "failed").Select(a => $"{a.Name}: {a.Reason}").ToList();
-        var sender = registry.FindBySender(submission.FromAddress);
-        var report = new ReportReader(new ReportParser(registry), registry, time).Read(document, unit: sender?.Name);
+        var sender = decision?.Unit is { } chosen ? registry.FindByName(chosen) : registry.FindBySender(submission.FromAddress);
+        var report = new ReportReader(new ReportParser(registry), registry, time).Read(document, decision?.Period, sender?.Name);
         var period = report?.Period;
         var unit = sender?.Name ?? report?.Entries.Select(e => e.Unit).FirstOrDefault(u => u is not null);
         var warnings = document.Warnings ?? [];
@@ -141,12 +201,18 @@ public sealed partial class SubmissionProcessor(
         SubmissionOutcome Held(string reason) =>
             Outcome(SubmissionStatus.Held, reason, unit, period?.ToString(), document.Text, warnings, document.Attachments);
 
+        if (sender is null && decision?.Unit is { } missing)
+        {
+            return (Held($"there is no unit {missing} in the registry"), message, []);
+        }
+
         if (sender is null)
         {
             return (Held($"unknown sender {submission.FromAddress}: assign a unit (and remember the sender) or discard"), message, []);
         }
 
-        if (SenderTrust.FailedAuthentication(message, intake.Value.AuthServId) is { } untrusted)
+        // An editor who releases a message has looked at its sender: their word overrides the header.
+        if (decision is null && SenderTrust.FailedAuthentication(message, intake.Value.AuthServId) is { } untrusted)
         {
             return (Held(untrusted), message, []);
         }
@@ -185,3 +251,10 @@ public sealed partial class SubmissionProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission {SubmissionId}: {Status} {Reason} ({Entries} entries)")]
     private partial void LogProcessed(long submissionId, string status, string reason, int entries);
 }
+
+/// <summary>What an editor decided for a held or quarantined submission.</summary>
+/// <param name="Unit">The unit it is from; null keeps the sender registry's answer.</param>
+/// <param name="Period">The month it reports on; null lets the text decide.</param>
+/// <param name="RememberSender">Add the sender's address to the unit, so its next report is not held.</param>
+/// <param name="Actor">Who decided, for the audit log.</param>
+public sealed record EditorDecision(string? Unit, Period? Period, bool RememberSender, string Actor);

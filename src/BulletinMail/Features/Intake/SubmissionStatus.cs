@@ -11,5 +11,8 @@ public static class SubmissionStatus
     public const string Ignored = "ignored";
     public const string Superseded = "superseded";
 
-    public static readonly IReadOnlyList<string> All = [Received, Parsed, Held, Quarantined, Duplicate, Ignored, Superseded];
+    /// <summary>An editor set a held or quarantined submission aside, with a reason.</summary>
+    public const string Discarded = "discarded";
+
+    public static readonly IReadOnlyList<string> All = [Received, Parsed, Held, Quarantined, Duplicate, Ignored, Superseded, Discarded];
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using BulletinMail.Data;
 using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -149,23 +150,27 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
         return [.. ids];
     }
 
+    // sort_order starts as the order submitted (submission, then clause), unique within a period;
+    // an editor's reordering swaps values, so later submissions still come after.
     private const string InsertEntry = """
         INSERT INTO entries (submission_id, seq, period, unit, section, date_start, date_end, date_precision, date_text,
             text, confidence, warnings, inherited, status, sort_order, created_at, updated_at)
         VALUES (@SubmissionId, @Seq, @Period, @Unit, @Section, @DateStart, @DateEnd, @DatePrecision, @DateText,
-            @Text, @Confidence, @Warnings, @Inherited, 'pending', @Seq, @Now, @Now)
+            @Text, @Confidence, @Warnings, @Inherited, 'pending', @SubmissionId * 1000000 + @Seq, @Now, @Now)
         ON CONFLICT (submission_id, seq) DO NOTHING
         """;
 
     private const string Complete = """
         UPDATE submissions SET status = @Status, reason = @Reason, unit = @Unit, period = @Period, extracted_text = @Text,
             warnings = @Warnings, attachments = @Attachments, processed_at = @Now
-        WHERE id = @Id AND status = 'received'
+        WHERE id = @Id AND status = @Expected
         """;
 
     /// <summary>Stores the outcome of processing and its entries, in one transaction, once.</summary>
-    /// <returns>False when the submission was already processed (by another run of the same job).</returns>
-    public async Task<bool> CompleteAsync(SubmissionOutcome outcome, CancellationToken cancellationToken)
+    /// <param name="expected">The status the submission must still have: <c>received</c>, or <c>held</c>/<c>quarantined</c> when an editor decides.</param>
+    /// <param name="actor">The editor who decided, audited; null for the worker.</param>
+    /// <returns>False when the submission was already processed (by another run of the same job, or another editor).</returns>
+    public async Task<bool> CompleteAsync(SubmissionOutcome outcome, CancellationToken cancellationToken, string expected = SubmissionStatus.Received, string? actor = null)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -173,7 +178,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
         var now = time.GetUtcNow();
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             Complete,
-            new { outcome.Id, outcome.Status, outcome.Reason, outcome.Unit, outcome.Period, outcome.Text, outcome.Warnings, outcome.Attachments, Now = now },
+            new { outcome.Id, outcome.Status, outcome.Reason, outcome.Unit, outcome.Period, outcome.Text, outcome.Warnings, outcome.Attachments, Now = now, Expected = expected },
             transaction,
             cancellationToken: cancellationToken));
         if (updated == 0)
@@ -181,12 +186,13 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
             return false;
         }
 
-        // One command for all entries: Dapper binds each row to the same prepared statement.
-        var rows = outcome.Entries.Select((entry, i) => EntryRow(outcome.Id, i + 1, outcome.Period!, entry, now)).ToList();
-        if (rows.Count > 0)
+        if (actor is not null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertEntry, rows, transaction, cancellationToken: cancellationToken));
+            await EntryStore.AuditAsync(connection, transaction, actor, $"submission.{outcome.Status}", "submission", outcome.Id,
+                new { Status = expected }, new { outcome.Status, outcome.Reason, outcome.Unit, outcome.Period, Entries = outcome.Entries.Count }, now, cancellationToken);
         }
+
+        await InsertEntriesAsync(connection, transaction, outcome.Id, outcome.Period!, outcome.Entries.Select((entry, i) => (i + 1, entry)), now, cancellationToken);
 
         if (outcome.Supersedes is { } earlier)
         {
@@ -197,7 +203,18 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
         return true;
     }
 
-    private static object EntryRow(long submissionId, int seq, string period, ParsedEntry entry, DateTimeOffset now) => new
+    /// <summary>Inserts parsed entries as pending, each once (a second insert of the same clause does nothing).</summary>
+    /// <returns>How many were inserted.</returns>
+    internal static async Task<int> InsertEntriesAsync(
+        DbConnection connection, DbTransaction transaction, long submissionId, string period, IEnumerable<(int Seq, ParsedEntry Entry)> entries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // One command for all entries: Dapper binds each row to the same prepared statement.
+        var rows = entries.Select(e => EntryRow(submissionId, e.Seq, period, e.Entry, now)).ToList();
+        return rows.Count == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(InsertEntry, rows, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The parameters of one entry row, as <see cref="InsertEntry"/> names them.</summary>
+    internal static object EntryRow(long submissionId, int seq, string period, ParsedEntry entry, DateTimeOffset now) => new
     {
         SubmissionId = submissionId,
         Seq = seq,
@@ -229,6 +246,29 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
             new { earlier },
             transaction,
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Sets a held or quarantined submission aside with the editor's reason; the original stays.</summary>
+    public async Task<bool> DiscardAsync(long id, string reason, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var before = await connection.QuerySingleOrDefaultAsync<PlaceRow>(new CommandDefinition(
+            "SELECT id AS Id, status AS Status FROM submissions WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+        if (before is null || before.Status is not (SubmissionStatus.Held or SubmissionStatus.Quarantined))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE submissions SET status = 'discarded', reason = @reason, processed_at = @now WHERE id = @id",
+            new { id, reason, now },
+            transaction,
+            cancellationToken: cancellationToken));
+        await EntryStore.AuditAsync(connection, transaction, actor, "submission.discarded", "submission", id, new { before.Status }, new { Status = SubmissionStatus.Discarded, Reason = reason }, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The latest parsed submission of a unit for a period, from this sender: what a correction replaces.</summary>

@@ -33,6 +33,10 @@ public sealed class UnitStore(DbConnectionFactory connections, TimeProvider time
 
     private const string SelectSenders = "SELECT unit_id AS UnitId, address AS Value FROM unit_senders ORDER BY address";
 
+    /// <summary>A bare e-mail address (no display name, no angle brackets): what a sender entry must be.</summary>
+    public static bool IsSenderAddress(string text) =>
+        MimeKit.MailboxAddress.TryParse(text, out var parsed) && parsed.Address == text.Trim() && text.Contains('@', StringComparison.Ordinal);
+
     /// <summary>Adds the registry's units (with their aliases and senders) that the database lacks.</summary>
     public async Task SeedAsync(UnitRegistry registry, CancellationToken cancellationToken)
     {
@@ -72,6 +76,53 @@ public sealed class UnitStore(DbConnectionFactory connections, TimeProvider time
         {
             await connection.ExecuteAsync(new CommandDefinition(InsertSender, new { Name = name, Address = sender.Trim().ToLowerInvariant() }, transaction, cancellationToken: cancellationToken));
         }
+    }
+
+    /// <summary>
+    /// An editor's change to a unit: its section and order, and its aliases and sender addresses
+    /// replaced by the given ones (an address another unit had moves to this one). Audited.
+    /// </summary>
+    /// <returns>False when there is no such unit.</returns>
+    public async Task<bool> UpdateAsync(UnitDefinition unit, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM units WHERE name = @Name", unit, transaction, cancellationToken: cancellationToken));
+        if (id is null)
+        {
+            return false;
+        }
+
+        var before = new
+        {
+            Unit = await connection.QuerySingleAsync<UnitRow>(new CommandDefinition(
+                "SELECT id AS Id, name AS Name, section AS Section, sort_order AS SortOrder FROM units WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken)),
+            Aliases = await connection.QueryAsync<string>(new CommandDefinition("SELECT alias FROM unit_aliases WHERE unit_id = @id ORDER BY alias", new { id }, transaction, cancellationToken: cancellationToken)),
+            Senders = await connection.QueryAsync<string>(new CommandDefinition("SELECT address FROM unit_senders WHERE unit_id = @id ORDER BY address", new { id }, transaction, cancellationToken: cancellationToken)),
+        };
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE units SET section = @Section, sort_order = @Order WHERE id = @id", new { unit.Section, unit.Order, id }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM unit_aliases WHERE unit_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM unit_senders WHERE unit_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+        foreach (var alias in unit.Aliases.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct())
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO unit_aliases (unit_id, alias) VALUES (@id, @alias) ON CONFLICT (alias) DO UPDATE SET unit_id = excluded.unit_id",
+                new { id, alias }, transaction, cancellationToken: cancellationToken));
+        }
+
+        foreach (var address in unit.Senders.Select(a => a.Trim().ToLowerInvariant()).Where(a => a.Length > 0).Distinct())
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO unit_senders (unit_id, address) VALUES (@id, @address) ON CONFLICT (address) DO UPDATE SET unit_id = excluded.unit_id",
+                new { id, address }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await Review.EntryStore.AuditAsync(connection, transaction, actor, "unit.edit", "unit", id, before,
+            new { unit.Name, unit.Section, unit.Order, unit.Aliases, unit.Senders }, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The registry as the database has it now, sections in the configured order.</summary>

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using BulletinMail.Data;
+using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Units;
+using Dapper;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace BulletinMail.Features.Review;
+
+/// <summary>Reminds a unit that its report for a period has not arrived, through the outbound setting; each one is recorded.</summary>
+public sealed class Reminders(DbConnectionFactory connections, IOutboundMailer mailer, IOptions<OutboundOptions> outbound, TimeProvider time)
+{
+    /// <summary>Mails the unit's sender addresses and records the reminder (audited).</summary>
+    /// <exception cref="InvalidOperationException">The unit has no sender address to remind.</exception>
+    public async Task SendAsync(UnitDefinition unit, Period period, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        if (unit.Senders.Count == 0)
+        {
+            throw new InvalidOperationException($"{unit.Name} has no sender address to remind; add one in the registry");
+        }
+
+        var domain = outbound.Value.From.Split('@').Last();
+        var message = new MimeMessage
+        {
+            MessageId = MimeUtils.GenerateMessageId(domain),
+            Date = time.GetUtcNow(),
+            Subject = string.Create(CultureInfo.InvariantCulture, $"提醒:请报送{period.Year}年{period.Month}月工作进展 / Reminder: your {period} progress report"),
+            Body = new TextPart("plain")
+            {
+                Text = string.Create(CultureInfo.InvariantCulture, $"""
+                    {unit.Name}:
+
+                    我们尚未收到贵单位{period.Year}年{period.Month}月的工作进展。请回复本邮件,或把报告发到 {outbound.Value.From}。
+
+                    We have not yet received the {period} progress report of {unit.Name}. Please reply to this message, or mail the report to {outbound.Value.From}.
+
+                    -- 
+                    BulletinMail
+                    """),
+            },
+        };
+        message.From.Add(MailboxAddress.Parse(outbound.Value.From));
+        foreach (var sender in unit.Senders)
+        {
+            message.To.Add(MailboxAddress.Parse(sender));
+        }
+
+        await mailer.SendAsync(message, cancellationToken);
+
+        var now = time.GetUtcNow();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO reminders (unit, period, recipients, message_id, sent_by, sent_at)
+            VALUES (@unit, @period, @recipients, @messageId, @actor, @now) RETURNING id
+            """,
+            new { unit = unit.Name, period = period.ToString(), recipients = JsonSerializer.Serialize(unit.Senders), messageId = message.MessageId, actor, now },
+            transaction,
+            cancellationToken: cancellationToken));
+        await EntryStore.AuditAsync(connection, transaction, actor, "unit.remind", "reminder", id, null, new { Unit = unit.Name, Period = period.ToString(), To = unit.Senders }, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Web;
+
+/// <summary>How the pages show instants (in the configured time zone) and entry dates.</summary>
+public sealed class DisplayFormat(IOptions<IntakeOptions> intake, TimeProvider time)
+{
+    private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(intake.Value.TimeZone);
+
+    public string Time(DateTimeOffset? instant) =>
+        instant is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty;
+
+    /// <summary>The date as the report wrote it; for an edited entry without an expression, its start and end.</summary>
+    public static string EntryDate(StoredEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.DateText is { Length: > 0 } text)
+        {
+            return text;
+        }
+
+        return (entry.DateStart, entry.DateEnd) switch
+        {
+            ({ } start, { } end) when start == end => Iso(start),
+            ({ } start, { } end) => $"{Iso(start)} – {Iso(end)}",
+            _ => entry.DatePrecision == "approximate" ? Texts.T("recently") : "—",
+        };
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The period editors most likely work on: last month, in the configured time zone (reports arrive after the month).</summary>
+    public Period DefaultPeriod()
+    {
+        var today = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
+        return new Period(today.Year, today.Month).AddMonths(-1);
+    }
+
+    public static string Confidence(double confidence) => confidence.ToString("0.00", CultureInfo.InvariantCulture);
+}

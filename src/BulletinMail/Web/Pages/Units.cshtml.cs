@@ -1,0 +1,73 @@
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace BulletinMail.Web.Pages;
+
+/// <summary>The unit registry and a period's board: who has reported, reminders, and each unit's last twelve months.</summary>
+public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders reminders, DisplayFormat format) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Period { get; set; }
+
+    public IReadOnlyList<UnitBoardRow> Rows { get; private set; } = [];
+
+    public IReadOnlyList<string> Sections { get; private set; } = [];
+
+    public Period Shown { get; private set; }
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    [TempData]
+    public string? Error { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Shown = Features.Parsing.Period.TryParse(Period, out var period) ? period : format.DefaultPeriod();
+        Period = Shown.ToString();
+        var (registry, rows) = await board.LoadAsync(Shown, cancellationToken);
+        Rows = rows;
+        Sections = registry.Sections;
+    }
+
+    public async Task<IActionResult> OnPostRemindAsync(string unit, string period, CancellationToken cancellationToken)
+    {
+        var (registry, _) = await board.LoadAsync(Features.Parsing.Period.Parse(period), cancellationToken);
+        if (registry.FindByName(unit) is { } found)
+        {
+            try
+            {
+                await reminders.SendAsync(found, Features.Parsing.Period.Parse(period), WebApp.Actor(User), cancellationToken);
+                Notice = $"{Texts.T("Reminder sent to")} {found.Name} ({string.Join(", ", found.Senders)})";
+            }
+            catch (InvalidOperationException ex)
+            {
+                Error = ex.Message;
+            }
+        }
+
+        return Redirect($"/units?period={Uri.EscapeDataString(period)}");
+    }
+
+    public async Task<IActionResult> OnPostAddAsync(string? name, string? section, string? senders, string? period, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            var addresses = UnitEditModel.Lines(senders);
+            if (addresses.FirstOrDefault(a => !UnitStore.IsSenderAddress(a)) is { } bad)
+            {
+                Error = $"{bad}: not an e-mail address";
+            }
+            else
+            {
+                await units.AddAsync(name.Trim(), string.IsNullOrWhiteSpace(section) ? null : section.Trim(), addresses, cancellationToken);
+                Notice = Texts.T("Saved.");
+            }
+        }
+
+        return Redirect($"/units?period={Uri.EscapeDataString(period ?? string.Empty)}");
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Security.Claims;
+using BulletinMail.Cli;
+using BulletinMail.Data;
+using BulletinMail.Features.Accounts;
+using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
+using BulletinMail.Hosting;
+using Hangfire;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Web;
+
+/// <summary>
+/// The worker as a web application: the jobs of <c>run</c>, the editors' pages (Razor Pages under
+/// <c>Web/Pages</c>, login required except where a page says otherwise), <c>/healthz</c>, and the
+/// Hangfire dashboard for admins.
+/// </summary>
+public static class WebApp
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+    public const string AdminPolicy = "admin";
+
+    /// <summary>Builds the application; <paramref name="jobs"/> false leaves out polling and scheduled jobs (tests of the pages alone).</summary>
+    public static WebApplication Build(IConfiguration configuration, bool jobs = true)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            ApplicationName = typeof(WebApp).Assembly.GetName().Name, // the pages live in this assembly, whoever hosts it
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls(configuration["Web:Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
+
+        var services = builder.Services;
+        services.AddStartupSummary().AddUnitRegistry(configuration).AddReportParser().AddExtraction()
+            .AddStorage().AddIntake().AddOutbound().AddReview();
+        if (jobs)
+        {
+            services.AddJobs(configuration);
+        }
+        else
+        {
+            services.AddHostedService<JobsServiceCollectionExtensions.DatabaseStartup>();
+        }
+
+        services.AddHostedService<FirstAdmin>();
+        AddWeb(services, AppConfiguration.DataDirectory(configuration));
+
+        var app = builder.Build();
+
+        // Bad configuration stops start-up with one clear line, before the host logs a stack trace.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        Configure(app, jobs);
+        return app;
+    }
+
+    private static void AddWeb(IServiceCollection services, string dataDirectory)
+    {
+        services.AddSingleton<DisplayFormat>();
+        services.AddSingleton<OriginalView>();
+        // Keys on disk: sign-ins survive a restart, and workers sharing the data folder share them.
+        services.AddDataProtection()
+            .SetApplicationName("BulletinMail")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
+        {
+            options.LoginPath = "/login";
+            options.LogoutPath = "/logout";
+            options.AccessDeniedPath = "/denied";
+            options.Cookie.Name = "bulletinmail.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = TimeSpan.FromHours(10);
+            options.SlidingExpiration = true;
+        });
+        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(UserStore.Admin));
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "bulletinmail.csrf";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/Web/Pages";
+            options.Conventions.AuthorizeFolder("/");
+            options.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
+            options.Conventions.AllowAnonymousToPage("/Login");
+            options.Conventions.AllowAnonymousToPage("/Denied");
+            options.Conventions.AllowAnonymousToPage("/Language");
+            options.Conventions.AllowAnonymousToPage("/Status");
+        });
+        services.Configure<RequestLocalizationOptions>(options =>
+        {
+            CultureInfo[] cultures = [new("zh-CN"), new("en")];
+            options.DefaultRequestCulture = new RequestCulture("zh-CN");
+            options.SupportedCultures = cultures;
+            options.SupportedUICultures = cultures;
+            options.FallBackToParentUICultures = true;
+            options.FallBackToParentCultures = true;
+
+            // The editor's choice (the switch on every page), else the browser's language.
+            options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+    }
+
+    private static void Configure(WebApplication app, bool jobs)
+    {
+        app.UseSecurityHeaders();
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseRequestLocalization();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapGet("/healthz", async (IntakeHealth health, CancellationToken ct) =>
+        {
+            var report = await health.ReadAsync(ct);
+            return Results.Json(report, CliJsonContext.Readable.IntakeHealthReport, statusCode: report.Healthy ? 200 : 503);
+        }).AllowAnonymous();
+        app.MapAssets();
+        app.MapRazorPages();
+        if (jobs)
+        {
+            // Hangfire's own filter would let anyone in; the endpoint's policy decides instead.
+            app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" }).RequireAuthorization(AdminPolicy);
+        }
+    }
+
+    /// <summary>Who a change made on the web is attributed to in the audit log.</summary>
+    public static string Actor(ClaimsPrincipal user) => user?.Identity?.Name ?? "anonymous";
+
+    /// <summary>On the first start, with no accounts, creates <c>admin</c> and prints its password once.</summary>
+    private sealed class FirstAdmin(UserStore users) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (await users.EnsureFirstAdminAsync(cancellationToken) is { } password)
+            {
+                await Console.Out.WriteLineAsync($"""
+
+                    First start: created the account "admin" with the password {password}
+                    It is shown only this once. Sign in at the web UI and add editors there (or with `users add`).
+
+                    """);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
