@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using BulletinMail.Features.Accounts;
+using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulletinMail.IntegrationTests.Web;
+
+/// <summary>
+/// The worker as <c>run</c> builds it (jobs, pages, dashboard), listening on a free loopback port,
+/// on a fresh data folder whose Maildir is <see cref="Maildir"/>. Each test makes its own.
+/// </summary>
+public sealed partial class WebHarness : IAsyncDisposable
+{
+    public const string EditorName = "ed";
+    public const string AdminName = "boss";
+    public const string Password = "correct-horse-battery";
+
+    private WebHarness(WebApplication app, string dataDirectory)
+    {
+        App = app;
+        DataDirectory = dataDirectory;
+        BaseAddress = new Uri(app.Urls.First());
+    }
+
+    public WebApplication App { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public string DataDirectory { get; }
+
+    public Uri BaseAddress { get; }
+
+    public string Maildir => Path.Combine(DataDirectory, "mailbox");
+
+    public static async Task<WebHarness> StartAsync()
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"bm-web-{Guid.NewGuid():N}");
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(IntakeHarness.RepositoryRoot, "config", "appsettings.json"))
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConfigDirectory"] = Path.Combine(IntakeHarness.RepositoryRoot, "config"),
+                ["DataDirectory"] = data,
+                ["Web:Urls"] = "http://127.0.0.1:0",
+                ["Outbound:From"] = "bulletin@bulletin.example.org",
+                ["Intake:PollCron"] = "0 0 1 1 *", // the tests poll when they want to
+                ["Logging:LogLevel:Default"] = "Warning",
+            })
+            .Build();
+        var app = WebApp.Build(configuration);
+        await app.StartAsync();
+        var harness = new WebHarness(app, data);
+        var users = harness.Services.GetRequiredService<UserStore>();
+        await users.AddAsync(EditorName, UserStore.Editor, Password, "test", CancellationToken.None);
+        await users.AddAsync(AdminName, UserStore.Admin, Password, "test", CancellationToken.None);
+        return harness;
+    }
+
+    /// <summary>Imports bulletin-021 (91 entries, 2016-06) as pending entries.</summary>
+    public async Task<long> ImportBulletinAsync()
+    {
+        var importer = Services.GetRequiredService<ReportImporter>();
+        var (id, _, _) = await importer.ImportAsync(Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures", "bulletin-021.txt"), new Period(2016, 6), null, CancellationToken.None);
+        return id;
+    }
+
+    /// <summary>Delivers a message to the Maildir and ingests it at once.</summary>
+    public async Task<IReadOnlyList<Submission>> DeliverAsync(MimeKit.MimeMessage message)
+    {
+        using var bytes = new MemoryStream();
+        await message.WriteToAsync(bytes);
+        await MaildirMailbox.DeliverAsync(Maildir, bytes.ToArray(), CancellationToken.None);
+        await Services.GetRequiredService<IngestPoller>().PollAsync(null, CancellationToken.None);
+        return await Services.GetRequiredService<SubmissionStore>().ListAsync(null, null, CancellationToken.None);
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects (tests look at them).</summary>
+    public HttpClient Client(string? acceptLanguage = "zh-CN")
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        if (acceptLanguage is not null)
+        {
+            client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+        }
+
+        return client;
+    }
+
+    /// <summary>Signs in through the login form, antiforgery token and all.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string name, string password)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var token = await TokenAsync(client, "/login");
+        return await client.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = name,
+            ["password"] = password,
+            ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    public async Task<HttpClient> SignedInAsync(string name = EditorName)
+    {
+        var client = Client();
+        var response = await SignInAsync(client, name, Password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    /// <summary>The antiforgery token of a page's forms.</summary>
+    public static async Task<string> TokenAsync(HttpClient client, string path)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        return TokenPattern().Match(html) is { Success: true } match ? match.Groups[1].Value : throw new InvalidOperationException($"no antiforgery token on {path}");
+    }
+
+    /// <summary>Posts a form with the page's antiforgery token.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, IDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = await TokenAsync(client, page) };
+        return await client.PostAsync(new Uri(action, UriKind.Relative), new FormUrlEncodedContent(form));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
