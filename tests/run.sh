@@ -5,8 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use. Installed only when missing, so a warm machine starts at once.
-DEBIAN_PACKAGES=(ca-certificates dovecot-imapd dovecot-lmtpd)
+# Debian packages the tests use: Dovecot (IMAP), Chromium (the browser tests, driven by Playwright)
+# with a CJK font for its screenshots. Installed only when missing, so a warm machine starts at once.
+DEBIAN_PACKAGES=(ca-certificates dovecot-imapd dovecot-lmtpd chromium fonts-noto-cjk)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
