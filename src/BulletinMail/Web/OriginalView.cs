@@ -112,6 +112,11 @@ public sealed class OriginalView(OriginalStore originals, IOptions<ExtractionOpt
     {
         var sanitizer = new HtmlSanitizer();
         sanitizer.AllowedSchemes.Add("mailto");
+        foreach (var control in (string[])["form", "input", "button", "textarea", "select", "option", "label"])
+        {
+            sanitizer.AllowedTags.Remove(control); // a message has no business putting forms in our pages
+        }
+
         var blocked = 0;
         sanitizer.PostProcessNode += (_, e) =>
         {
