@@ -17,19 +17,25 @@ public sealed class CrashSafetyTests : IDisposable
     [Fact]
     public async Task Ingest_StoresEveryMessageExactlyOnce_WhenKilledTwentyTimes()
     {
-        const int messages = 500;
-        for (var i = 0; i < messages; i++)
+        var messages = 0;
+        async Task DeliverAsync(int count)
         {
-            var body = new StringBuilder();
-            for (var line = 0; line < 3 + (i % 20); line++)
+            for (var end = messages + count; messages < end; messages++)
             {
-                body.Append($"6月{1 + (line % 28)}日,第{i}号报告的第{line}项活动,组织专家开展技术对接与科普宣传;");
-            }
+                var i = messages;
+                var body = new StringBuilder();
+                for (var line = 0; line < 3 + (i % 20); line++)
+                {
+                    body.Append($"6月{1 + (line % 28)}日,第{i}号报告的第{line}项活动,组织专家开展技术对接与科普宣传;");
+                }
 
-            using var bytes = new MemoryStream();
-            await Reports.Plain($"unit{i % 40}@units.example.org", $"第{i}号单位6月工作情况", body.ToString()).WriteToAsync(bytes);
-            await Features.Intake.MaildirMailbox.DeliverAsync(Maildir, bytes.ToArray(), CancellationToken.None);
+                using var bytes = new MemoryStream();
+                await Reports.Plain($"unit{i % 40}@units.example.org", $"第{i}号单位6月工作情况", body.ToString()).WriteToAsync(bytes);
+                await Features.Intake.MaildirMailbox.DeliverAsync(Maildir, bytes.ToArray(), CancellationToken.None);
+            }
         }
+
+        await DeliverAsync(500);
 
         // Kills land at random moments: a third during start-up (migrations, the first poll's set-up),
         // the rest after a random number of new submissions, among the downloads, commits and moves.
@@ -54,8 +60,11 @@ public sealed class CrashSafetyTests : IDisposable
 
             if (process.HasExited)
             {
+                // It got through everything before the kill (a kill can land late on a busy machine):
+                // more mail arrives, and the kills go on.
                 Assert.True(process.ExitCode == 0, $"ingest failed after {kills} kills: exit {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
-                break; // it got through everything before the kill
+                await DeliverAsync(100);
+                continue;
             }
 
             process.Kill(); // SIGKILL
@@ -74,7 +83,6 @@ public sealed class CrashSafetyTests : IDisposable
         await list.WaitForExitAsync();
         using var submissions = JsonDocument.Parse(json);
         var rows = submissions.RootElement.EnumerateArray().ToList();
-        Assert.True(kills == 20, $"only {kills} kills landed; {Directory.GetFiles(Path.Combine(Maildir, "new")).Length} messages were left when a run finished early");
         Assert.Equal(messages, rows.Count);
         Assert.Equal(messages, rows.Select(r => r.GetProperty("messageId").GetString()).Distinct().Count());
         Assert.DoesNotContain(rows, r => r.GetProperty("status").GetString() is "received" or "duplicate");
