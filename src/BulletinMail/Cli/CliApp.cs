@@ -25,6 +25,8 @@ public static partial class CliApp
             UnitsCommand.Create(),
             StatusCommand.Create(),
             UsersCommand.Create(),
+            DigestCommand.Create(),
+            SubscribersCommand.Create(),
         };
         root.SetAction(RunCommand.RunAsync);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BulletinMail.Data;
 using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
@@ -55,7 +56,7 @@ internal static class CliContext
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("BulletinMail", LogLevel.Warning)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction().AddStorage().AddIntake().AddOutbound().AddReview();
+        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction().AddStorage().AddIntake().AddOutbound().AddReview().AddDigest();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -86,6 +87,7 @@ internal static class CliContext
         _ = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
         _ = services.GetRequiredService<IOptions<OutboundOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ExtractionOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<DigestOptions>>().Value;
     }
 
     /// <summary>Who a command-line change is attributed to in the audit log.</summary>

@@ -31,6 +31,8 @@ public sealed record IngestJson(string Mailbox, int Waiting, int Recorded, int P
 [JsonSerializable(typeof(IReadOnlyList<StoredEntryJson>))]
 [JsonSerializable(typeof(IReadOnlyList<UnitJson>))]
 [JsonSerializable(typeof(IngestJson))]
+[JsonSerializable(typeof(DigestStatusJson))]
+[JsonSerializable(typeof(IReadOnlyList<SubscriberJson>))]
 [JsonSerializable(typeof(IntakeHealthReport))]
 [JsonSerializable(typeof(IReadOnlyList<ExtractedAttachment>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]

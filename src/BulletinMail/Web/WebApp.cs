@@ -4,6 +4,7 @@ using BulletinMail.Cli;
 using BulletinMail.Data;
 using BulletinMail.Features.Accounts;
 using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
@@ -43,7 +44,7 @@ public static class WebApp
 
         var services = builder.Services;
         services.AddStartupSummary().AddUnitRegistry(configuration).AddReportParser().AddExtraction()
-            .AddStorage().AddIntake().AddOutbound().AddReview();
+            .AddStorage().AddIntake().AddOutbound().AddReview().AddDigest();
         if (jobs)
         {
             services.AddJobs(configuration);

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using BulletinMail.Features.Digest;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulletinMail.Cli;
+
+public sealed record SubscriberJson(string Email, string? Name, string Status, string Source, long HardBounces, DateTimeOffset CreatedAt);
+
+/// <summary><c>subscribers import FILE.csv | add EMAIL | remove EMAIL | list</c>.</summary>
+internal static class SubscribersCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("FILE") { Description = "a CSV file with a header line email,name" };
+        var import = new Command("import", "Import subscribers from CSV (people who unsubscribed stay unsubscribed)") { file };
+        import.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var path = parseResult.GetRequiredValue(file);
+            if (!File.Exists(path))
+            {
+                throw new CliException($"{path} does not exist");
+            }
+
+            await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken);
+            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            ImportResult result;
+            try
+            {
+                result = await services.GetRequiredService<SubscriberStore>().ImportCsvAsync(reader, $"import:{Path.GetFileName(path)}", CliContext.Actor, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new CliException($"{path}: {ex.Message}", ex);
+            }
+
+            foreach (var line in result.Rejected)
+            {
+                await Console.Error.WriteLineAsync($"skipped {line}");
+            }
+
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Added} added, {result.Reactivated} reactivated, {result.Unchanged} already there, {result.KeptUnsubscribed} kept unsubscribed, {result.Rejected.Count} skipped"));
+            return 0;
+        });
+
+        var email = new Argument<string>("EMAIL");
+        var name = new Option<string?>("--name") { Description = "the subscriber's name" };
+        var add = new Command("add", "Add a subscriber (active at once), or reactivate one") { email, name };
+        add.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken);
+            try
+            {
+                var subscriber = await services.GetRequiredService<SubscriberStore>().AddAsync(parseResult.GetRequiredValue(email), parseResult.GetValue(name), "cli", CliContext.Actor, cancellationToken);
+                await Console.Error.WriteLineAsync($"{subscriber.Email}: {subscriber.Status}");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException(ex.Message.Split(" (Parameter")[0], ex);
+            }
+
+            return 0;
+        });
+
+        var removed = new Argument<string>("EMAIL");
+        var remove = new Command("remove", "Unsubscribe a subscriber (kept, marked unsubscribed)") { removed };
+        remove.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken);
+            var address = parseResult.GetRequiredValue(removed);
+            var store = services.GetRequiredService<SubscriberStore>();
+            if (await store.FindAsync(address, cancellationToken) is null)
+            {
+                throw new CliException($"{address} is not a subscriber");
+            }
+
+            await store.RemoveAsync(address, CliContext.Actor, cancellationToken);
+            await Console.Error.WriteLineAsync($"{SubscriberStore.Normalize(address)}: unsubscribed");
+            return 0;
+        });
+
+        var format = OutputFormat.Create("text", "json");
+        var status = new Option<string?>("--status") { Description = "only pending, active, unsubscribed or suspended" };
+        var list = new Command("list", "List subscribers") { format, status };
+        list.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken);
+            var subscribers = (await services.GetRequiredService<SubscriberStore>().ListAsync(parseResult.GetValue(status), cancellationToken))
+                .Select(s => new SubscriberJson(s.Email, s.Name, s.Status, s.Source, s.HardBounces, s.CreatedAt)).ToList();
+            if (parseResult.GetRequiredValue(format) == "json")
+            {
+                await CliOutput.WriteJsonAsync<IReadOnlyList<SubscriberJson>>(subscribers, CliJsonContext.Readable.IReadOnlyListSubscriberJson, cancellationToken);
+                return 0;
+            }
+
+            var text = new StringBuilder();
+            foreach (var s in subscribers)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{s.Email}\t{s.Name ?? "-"}\t{s.Status}\n");
+            }
+
+            await CliOutput.WriteTextAsync(text.ToString(), cancellationToken);
+            return 0;
+        });
+
+        return new Command("subscribers", "The subscriber list") { import, add, remove, list };
+    }
+}

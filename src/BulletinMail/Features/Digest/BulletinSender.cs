@@ -1,0 +1,195 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Features.Digest;
+
+/// <summary>How a send run ended.</summary>
+public enum SendOutcome
+{
+    /// <summary>Every delivery is sent or failed: the issue is sent.</summary>
+    Completed,
+
+    /// <summary>Some deliveries wait to be retried later (4xx); run again after <see cref="SendReport.NextRetry"/>.</summary>
+    RetriesPending,
+
+    /// <summary>Another sender holds the issue (a second trigger of the same send): nothing done.</summary>
+    Busy,
+
+    /// <summary>The issue is not approved (and <c>AutoSend</c> is off), or there is none.</summary>
+    NotReady,
+
+    /// <summary>It was sent before: nothing to do.</summary>
+    AlreadySent,
+}
+
+public sealed record SendReport(SendOutcome Outcome, DeliveryCounts Counts, DateTimeOffset? NextRetry, string? Detail = null);
+
+/// <summary>
+/// Sends an issue to every active subscriber, once. The delivery rows are the truth: rows are
+/// claimed in batches (in flight), each is marked sent the moment its relay accepts it, 4xx waits
+/// and retries with backoff, 5xx fails and counts as a hard bounce. One sender holds an issue at
+/// a time (a lease it renews); after a crash the next run takes over and sends again only what
+/// was in flight. Safe to run twice, or on two workers: the issue's state and the lease gate it.
+/// </summary>
+public sealed partial class BulletinSender(
+    IssueStore issues,
+    DeliveryStore deliveries,
+    SubscriberStore subscribers,
+    BulletinMessages messages,
+    IDeliveryTransport transport,
+    IOptions<DigestOptions> options,
+    IOptions<Bulletins.OutboundOptions> outbound,
+    TimeProvider time,
+    ILogger<BulletinSender> logger)
+{
+    /// <summary>A sender silent this long is taken to be dead.</summary>
+    public static readonly TimeSpan DefaultLeaseTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string senderId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..48];
+
+    public async Task<SendReport> SendAsync(string period, string actor, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
+    {
+        var issue = await issues.GetAsync(period, cancellationToken);
+        if (issue is null)
+        {
+            return new SendReport(SendOutcome.NotReady, new DeliveryCounts(0, 0, 0, 0), null, $"no issue has been compiled for {period}");
+        }
+
+        if (issue.State == IssueState.Sent)
+        {
+            return new SendReport(SendOutcome.AlreadySent, await deliveries.CountsAsync(issue.Id, cancellationToken), null);
+        }
+
+        // The state gates the send: approved (or a draft with AutoSend) becomes sending, once.
+        if (issue.State == IssueState.Draft && options.Value.AutoSend)
+        {
+            await issues.TransitionAsync(period, IssueState.Draft, IssueState.Approved, "auto-send", cancellationToken);
+        }
+
+        await issues.TransitionAsync(period, IssueState.Approved, IssueState.Sending, actor, cancellationToken);
+        issue = (await issues.GetAsync(period, cancellationToken))!;
+        if (issue.State != IssueState.Sending)
+        {
+            return new SendReport(issue.State == IssueState.Sent ? SendOutcome.AlreadySent : SendOutcome.NotReady, await deliveries.CountsAsync(issue.Id, cancellationToken), null,
+                issue.State == IssueState.Draft ? $"issue {issue.Number} is a draft: approve it first (digest approve --period {period})" : null);
+        }
+
+        if (!await deliveries.TryLeaseAsync(issue.Id, senderId, LeaseTimeout, cancellationToken))
+        {
+            return new SendReport(SendOutcome.Busy, await deliveries.CountsAsync(issue.Id, cancellationToken), null, "another worker is sending this issue");
+        }
+
+        try
+        {
+            await deliveries.EnqueueAsync(issue.Id, cancellationToken);
+            await SendDueAsync(issue, progress, cancellationToken);
+            var counts = await deliveries.CountsAsync(issue.Id, cancellationToken);
+            if (counts.Pending > 0)
+            {
+                return new SendReport(SendOutcome.RetriesPending, counts, await deliveries.NextRetryAsync(issue.Id, cancellationToken));
+            }
+
+            await issues.TransitionAsync(period, IssueState.Sending, IssueState.Sent, actor, cancellationToken);
+            LogSent(issue.Number, counts.Sent, counts.Failed);
+            return new SendReport(SendOutcome.Completed, counts, null);
+        }
+        finally
+        {
+            await deliveries.ReleaseLeaseAsync(issue.Id, senderId, CancellationToken.None);
+        }
+    }
+
+    private TimeSpan LeaseTimeout => options.Value.ClaimTimeout < DefaultLeaseTimeout ? options.Value.ClaimTimeout : DefaultLeaseTimeout;
+
+    private async Task SendDueAsync(Issue issue, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var perSecond = outbound.Value.Kind == "smtp" ? outbound.Value.Smtp.MaxPerSecond : 0;
+        using var limiter = perSecond > 0
+            ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = perSecond,
+                TokensPerPeriod = perSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = int.MaxValue,
+                AutoReplenishment = true,
+            })
+            : null;
+
+        // A pool of reused connections: each worker takes one for the whole run.
+        var channels = new System.Collections.Concurrent.ConcurrentBag<IDeliveryChannel>();
+        try
+        {
+            while (await deliveries.RenewLeaseAsync(issue.Id, senderId, cancellationToken))
+            {
+                var batch = await deliveries.ClaimAsync(issue.Id, settings.BatchSize, cancellationToken);
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = transport.Concurrency, CancellationToken = cancellationToken }, async (target, ct) =>
+                {
+                    if (!channels.TryTake(out var channel))
+                    {
+                        channel = await transport.OpenAsync(ct);
+                    }
+
+                    try
+                    {
+                        if (limiter is not null)
+                        {
+                            using var lease = await limiter.AcquireAsync(1, ct);
+                        }
+
+                        await DeliverAsync(issue, target, channel, ct);
+                    }
+                    finally
+                    {
+                        channels.Add(channel);
+                    }
+                });
+                progress?.Report(await deliveries.CountsAsync(issue.Id, cancellationToken));
+            }
+        }
+        finally
+        {
+            foreach (var channel in channels)
+            {
+                await channel.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task DeliverAsync(Issue issue, DeliveryTarget target, IDeliveryChannel channel, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var message = messages.Create(issue, target.SubscriberId, target.Email, target.Name);
+        try
+        {
+            await channel.SendAsync(message, messages.EnvelopeFrom(issue.Id, target.SubscriberId), new MimeKit.MailboxAddress(target.Name ?? string.Empty, target.Email), cancellationToken);
+            await deliveries.MarkSentAsync(issue.Id, target.SubscriberId, CancellationToken.None);
+        }
+        catch (TransientDeliveryException ex)
+        {
+            DateTimeOffset? next = target.Attempts >= settings.MaxAttempts ? null : time.GetUtcNow() + (settings.RetryBase * Math.Pow(2, target.Attempts - 1));
+            await deliveries.MarkUnsentAsync(issue.Id, target.SubscriberId, ex.Message, next, CancellationToken.None);
+            LogTransient(target.Email, ex.Message, next);
+        }
+        catch (PermanentDeliveryException ex)
+        {
+            await deliveries.MarkUnsentAsync(issue.Id, target.SubscriberId, ex.Message, null, CancellationToken.None);
+            await subscribers.RecordHardBounceAsync(target.SubscriberId, settings.HardBounceLimit, ex.Message, CancellationToken.None);
+            LogPermanent(target.Email, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Issue {Number} sent: {Sent} delivered, {Failed} failed")]
+    private partial void LogSent(int number, int sent, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Recipient} deferred ({Error}); next attempt {Next}")]
+    private partial void LogTransient(string recipient, string error, DateTimeOffset? next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Recipient} failed for good: {Error}")]
+    private partial void LogPermanent(string recipient, string error);
+}

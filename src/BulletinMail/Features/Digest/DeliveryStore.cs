@@ -1,0 +1,178 @@
+using BulletinMail.Data;
+using Dapper;
+
+namespace BulletinMail.Features.Digest;
+
+/// <summary>Delivery statuses: the row per (issue, subscriber) is the only truth about sending.</summary>
+public static class DeliveryStatus
+{
+    public const string Pending = "pending";
+    public const string Sending = "sending";
+    public const string Sent = "sent";
+    public const string Retry = "retry";
+    public const string Failed = "failed";
+}
+
+/// <summary>Where an issue's sending stands.</summary>
+/// <param name="Pending">Not yet sent: waiting, in flight, or to be retried.</param>
+public sealed record DeliveryCounts(int Sent, int Failed, int Pending, int Retry)
+{
+    public int Total => Sent + Failed + Pending;
+}
+
+/// <summary>One claimed delivery: to whom.</summary>
+public sealed record DeliveryTarget(long SubscriberId, string Email, string? Name, int Attempts);
+
+/// <summary>The delivery rows of an issue and the sender's lease on it.</summary>
+public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider time)
+{
+    /// <summary>A row for every active subscriber who has none yet (idempotent: a resumed send adds only newcomers).</summary>
+    public async Task<int> EnqueueAsync(long issueId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO deliveries (issue_id, subscriber_id, status)
+            SELECT @issueId, id, 'pending' FROM subscribers WHERE status = 'active'
+            ON CONFLICT (issue_id, subscriber_id) DO NOTHING
+            """,
+            new { issueId },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Takes the issue's sender lease: free, already ours, or held by a sender silent for longer
+    /// than <paramref name="timeout"/>. Taking over a silent sender puts its in-flight rows back
+    /// to pending: they are sent again (at most what was in flight when it died).
+    /// </summary>
+    public async Task<bool> TryLeaseAsync(long issueId, string sender, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var previous = await connection.QuerySingleOrDefaultAsync<(string? Sender, string? SeenAt)>(new CommandDefinition(
+            "SELECT sender, sender_seen_at FROM issues WHERE id = @issueId", new { issueId }, transaction, cancellationToken: cancellationToken));
+        if (previous.Sender is { } holder && holder != sender && previous.SeenAt is { } seen && DapperTypeHandlers.ParseInstant(seen) > now - timeout)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE issues SET sender = @sender, sender_seen_at = @now WHERE id = @issueId", new { issueId, sender, now }, transaction, cancellationToken: cancellationToken));
+        if (previous.Sender != sender)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0) WHERE issue_id = @issueId AND status = 'sending'",
+                new { issueId },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Says the sender is alive; false when another sender has taken the lease over.</summary>
+    public async Task<bool> RenewLeaseAsync(long issueId, string sender, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE issues SET sender_seen_at = @now WHERE id = @issueId AND sender = @sender", new { issueId, sender, now = time.GetUtcNow() }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task ReleaseLeaseAsync(long issueId, string sender, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE issues SET sender = NULL, sender_seen_at = NULL WHERE id = @issueId AND sender = @sender", new { issueId, sender }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Claims up to <paramref name="count"/> deliveries that are due (pending, or a retry whose time has come): they are now in flight.</summary>
+    public async Task<IReadOnlyList<DeliveryTarget>> ClaimAsync(long issueId, int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var claimed = (await connection.QueryAsync<(long SubscriberId, int Attempts)>(new CommandDefinition(
+            """
+            UPDATE deliveries SET status = 'sending', claimed_at = @now, attempts = attempts + 1
+            WHERE issue_id = @issueId AND subscriber_id IN (
+                SELECT subscriber_id FROM deliveries
+                WHERE issue_id = @issueId AND (status = 'pending' OR (status = 'retry' AND next_attempt_at <= @now))
+                ORDER BY subscriber_id LIMIT @count)
+            RETURNING subscriber_id, attempts
+            """,
+            new { issueId, count, now },
+            transaction,
+            cancellationToken: cancellationToken))).ToDictionary(r => r.SubscriberId, r => r.Attempts);
+        var targets = claimed.Count == 0 ? [] : (await connection.QueryAsync<(long Id, string Email, string? Name)>(new CommandDefinition(
+            "SELECT id, email, name FROM subscribers WHERE id IN @ids ORDER BY id", new { ids = claimed.Keys }, transaction, cancellationToken: cancellationToken)))
+            .Select(s => new DeliveryTarget(s.Id, s.Email, s.Name, claimed[s.Id])).ToList();
+        await transaction.CommitAsync(cancellationToken);
+        return targets;
+    }
+
+    public async Task MarkSentAsync(long issueId, long subscriberId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE deliveries SET status = 'sent', sent_at = @now, last_error = NULL WHERE issue_id = @issueId AND subscriber_id = @subscriberId",
+            new { issueId, subscriberId, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A temporary failure: tried again at <paramref name="nextAttempt"/>, or failed when out of attempts (null).</summary>
+    public async Task MarkUnsentAsync(long issueId, long subscriberId, string error, DateTimeOffset? nextAttempt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE deliveries SET status = @status, next_attempt_at = @nextAttempt, last_error = @error WHERE issue_id = @issueId AND subscriber_id = @subscriberId",
+            new { issueId, subscriberId, error, nextAttempt, status = nextAttempt is null ? DeliveryStatus.Failed : DeliveryStatus.Retry },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A bounce that arrived later: the delivery failed after all.</summary>
+    public async Task<bool> MarkBouncedAsync(long issueId, long subscriberId, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE deliveries SET status = 'failed', last_error = @error WHERE issue_id = @issueId AND subscriber_id = @subscriberId AND status <> 'failed'",
+            new { issueId, subscriberId, error },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Puts the failed deliveries of an issue back in the queue ("resend to failed").</summary>
+    public async Task<int> RequeueFailedAsync(long issueId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL
+            WHERE issue_id = @issueId AND status = 'failed' AND subscriber_id IN (SELECT id FROM subscribers WHERE status = 'active')
+            """,
+            new { issueId },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<DeliveryCounts> CountsAsync(long issueId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition(
+            "SELECT status, COUNT(*) FROM deliveries WHERE issue_id = @issueId GROUP BY status", new { issueId }, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Status, r => r.Count);
+        return new DeliveryCounts(
+            rows.GetValueOrDefault(DeliveryStatus.Sent),
+            rows.GetValueOrDefault(DeliveryStatus.Failed),
+            rows.GetValueOrDefault(DeliveryStatus.Pending) + rows.GetValueOrDefault(DeliveryStatus.Sending) + rows.GetValueOrDefault(DeliveryStatus.Retry),
+            rows.GetValueOrDefault(DeliveryStatus.Retry));
+    }
+
+    /// <summary>When the next retry of an issue is due, if any.</summary>
+    public async Task<DateTimeOffset?> NextRetryAsync(long issueId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var next = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT MIN(next_attempt_at) FROM deliveries WHERE issue_id = @issueId AND status = 'retry'", new { issueId }, cancellationToken: cancellationToken));
+        return next is null ? null : DapperTypeHandlers.ParseInstant(next);
+    }
+}

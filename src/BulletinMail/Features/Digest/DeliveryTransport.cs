@@ -1,0 +1,137 @@
+using System.Net.Sockets;
+using BulletinMail.Features.Bulletins;
+using BulletinMail.Hosting;
+using MailKit;
+using MailKit.Net.Smtp;
+using MimeKit;
+
+namespace BulletinMail.Features.Digest;
+
+/// <summary>The relay said "not now" (4xx), or the connection broke: try again later.</summary>
+public sealed class TransientDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The relay refused for good (5xx): a hard bounce.</summary>
+public sealed class PermanentDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>One connection's worth of sending: reused for many messages.</summary>
+public interface IDeliveryChannel : IAsyncDisposable
+{
+    /// <exception cref="TransientDeliveryException">Try again later.</exception>
+    /// <exception cref="PermanentDeliveryException">Never.</exception>
+    Task SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, CancellationToken cancellationToken);
+}
+
+/// <summary>Where the bulletin goes out: the configured SMTP relay, or the outbox folder.</summary>
+public interface IDeliveryTransport
+{
+    /// <summary>How many channels send at once.</summary>
+    int Concurrency { get; }
+
+    Task<IDeliveryChannel> OpenAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The embedded default: each message an <c>.eml</c> file in the outbox, named by its Message-ID (sent twice, one file).</summary>
+public sealed class OutboxTransport(string directory) : IDeliveryTransport, IDeliveryChannel
+{
+    public int Concurrency => 1;
+
+    public Task<IDeliveryChannel> OpenAsync(CancellationToken cancellationToken) => Task.FromResult<IDeliveryChannel>(this);
+
+    public Task SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, CancellationToken cancellationToken) =>
+        new OutboxMailer(directory).SendAsync(message, cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// The SMTP relay, through MailKit, one reused connection per channel. Each connects over a
+/// socket of our own with <c>NoDelay</c>: with Nagle's algorithm on, the final line of every
+/// message waits ~40 ms for an ACK, capping a connection near 22 messages a second.
+/// </summary>
+public sealed class SmtpTransport(OutboundOptions.SmtpSettings settings) : IDeliveryTransport
+{
+    public int Concurrency => settings.Concurrency;
+
+    public Task<IDeliveryChannel> OpenAsync(CancellationToken cancellationToken) => Task.FromResult<IDeliveryChannel>(new Channel(settings));
+
+    private sealed class Channel(OutboundOptions.SmtpSettings settings) : IDeliveryChannel
+    {
+        private readonly SmtpClient client = new();
+
+        public async Task SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, CancellationToken cancellationToken)
+        {
+            try
+            {
+                if (!client.IsConnected)
+                {
+                    await ConnectAsync(cancellationToken);
+                }
+
+                await client.SendAsync(message, envelopeFrom, [recipient], cancellationToken);
+            }
+            catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
+            {
+                throw new PermanentDeliveryException($"{(int)ex.StatusCode} {ex.Message}", ex);
+            }
+            catch (SmtpCommandException ex)
+            {
+                throw new TransientDeliveryException($"{(int)ex.StatusCode} {ex.Message}", ex);
+            }
+            catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException or MailKit.Security.AuthenticationException)
+            {
+                // The connection is gone (or never came): the next message reconnects; this one waits its turn again.
+                await DropAsync();
+                throw new TransientDeliveryException($"connection: {ex.Message}", ex);
+            }
+        }
+
+        private async Task ConnectAsync(CancellationToken cancellationToken)
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(settings.Host!, settings.Port, cancellationToken);
+                await client.ConnectAsync(socket, settings.Host!, settings.Port, MailSecurity.ToSocketOptions(settings.Security), cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            if (settings.User is { Length: > 0 } user)
+            {
+                await client.AuthenticateAsync(user, settings.Password ?? string.Empty, cancellationToken);
+            }
+        }
+
+        private async Task DropAsync()
+        {
+            try
+            {
+                await client.DisconnectAsync(quit: false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException)
+            {
+                // Already broken: nothing to close politely.
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (client.IsConnected)
+            {
+                try
+                {
+                    await client.DisconnectAsync(quit: true);
+                }
+                catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or SmtpCommandException)
+                {
+                    // The relay went away first.
+                }
+            }
+
+            client.Dispose();
+        }
+    }
+}

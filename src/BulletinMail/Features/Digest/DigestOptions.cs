@@ -1,0 +1,94 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BulletinMail.Features.Digest;
+
+/// <summary>The bulletin (<c>Digest</c> in config): its title and numbering, footer, links, schedule and delivery.</summary>
+public sealed class DigestOptions
+{
+    public const string Section = "Digest";
+
+    [Required]
+    public string Title { get; set; } = "创新驱动助力工程动态";
+
+    /// <summary>The number of the first issue compiled here; later ones count on from the highest.</summary>
+    [Range(1, 1_000_000)]
+    public int FirstNumber { get; set; } = 1;
+
+    /// <summary>Where subscribers reach the public pages (unsubscribe, subscribe, archive), e.g. https://bulletin.example.org.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The List-Id (RFC 2919); default <c>bulletin.</c> and the sender's domain.</summary>
+    public string? ListId { get; set; }
+
+    /// <summary>The footer: where to send reports (default the sender address), postal address, contact.</summary>
+    public string? SubmissionAddress { get; set; }
+
+    public string? PostalAddress { get; set; }
+
+    public string? Contact { get; set; }
+
+    /// <summary>Close the bulletin with a line naming the units that did not report.</summary>
+    public bool ListMissingUnits { get; set; }
+
+    /// <summary>Send on the schedule without an editor's approval.</summary>
+    public bool AutoSend { get; set; }
+
+    /// <summary>Where the draft notice goes (the editors' list); none: no notice.</summary>
+    public string? EditorsAddress { get; set; }
+
+    /// <summary>The heading of the section for units with no section in the registry.</summary>
+    public string OtherSectionTitle { get; set; } = "其他";
+
+    /// <summary>The HMAC key of unsubscribe, confirmation and bounce tokens (from the environment); without it one is made and kept in the data folder.</summary>
+    public string? SigningKey { get; set; }
+
+    [Range(1, 100)]
+    public int HardBounceLimit { get; set; } = 3;
+
+    /// <summary>A temporary failure (4xx) is retried this many times, waiting <see cref="RetryBase"/>, then twice as long each time.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 6;
+
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many deliveries one send claims at a time (and at most re-sends after a crash).</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>An in-flight delivery older than this is taken to be from a crashed sender and sent again.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public ScheduleSettings Schedule { get; set; } = new();
+
+    public DkimSettings Dkim { get; set; } = new();
+
+    /// <summary>The monthly schedule, as cron expressions in <see cref="TimeZone"/> (Hangfire's syntax).</summary>
+    public sealed class ScheduleSettings
+    {
+        /// <summary>Remind units that have not reported on the month's report (default the 25th, 09:00).</summary>
+        public string ReminderCron { get; set; } = "0 9 25 * *";
+
+        /// <summary>Compile last month's draft and notify the editors (default the 3rd, 09:00).</summary>
+        public string DraftCron { get; set; } = "0 9 3 * *";
+
+        /// <summary>Send last month's issue if approved, or with <see cref="AutoSend"/> (default the 5th, 09:00).</summary>
+        public string SendCron { get; set; } = "0 9 5 * *";
+
+        [Required]
+        public string TimeZone { get; set; } = "Asia/Shanghai";
+    }
+
+    /// <summary>Optional DKIM signing of the bulletin; the key (PEM) from the environment.</summary>
+    public sealed class DkimSettings
+    {
+        public string? Domain { get; set; }
+
+        public string? Selector { get; set; }
+
+        public string? PrivateKey { get; set; }
+
+        public bool Enabled => !string.IsNullOrWhiteSpace(Domain) && !string.IsNullOrWhiteSpace(Selector) && !string.IsNullOrWhiteSpace(PrivateKey);
+    }
+}

@@ -1,0 +1,35 @@
+using BulletinMail.Features.Bulletins;
+using BulletinMail.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Features.Digest;
+
+public static class DigestServiceCollectionExtensions
+{
+    /// <summary>The bulletin: compiling, subscribers, delivery (SMTP pool or outbox), bounces and the schedule.</summary>
+    public static IServiceCollection AddDigest(this IServiceCollection services)
+    {
+        services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.Section).ValidateDataAnnotations()
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.Schedule.TimeZone, out _), "Digest:Schedule:TimeZone is not a known time zone (e.g. Asia/Shanghai)")
+            .Validate(o => o.PublicUrl is null || Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out _), "Digest:PublicUrl must be an absolute URL (https://bulletin.example.org)")
+            .ValidateOnStart();
+        services.AddSingleton<BulletinCompiler>();
+        services.AddSingleton<BulletinRenderer>();
+        services.AddSingleton<IssueStore>();
+        services.AddSingleton<EditorialStore>();
+        services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<BulletinMessages>();
+        services.AddSingleton<DigestWorkflow>();
+        services.AddSingleton<BulletinSender>();
+        services.AddSingleton<IDeliveryTransport>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
+            return options.Kind == "smtp"
+                ? new SmtpTransport(options.Smtp)
+                : new OutboxTransport(Path.Combine(AppConfiguration.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
+        });
+        return services;
+    }
+}

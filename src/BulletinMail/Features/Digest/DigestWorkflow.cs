@@ -1,0 +1,54 @@
+using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Parsing;
+using MimeKit;
+
+namespace BulletinMail.Features.Digest;
+
+/// <summary>An editor's steps with an issue: compile (or recompile) the draft, preview it, send a test copy, approve it.</summary>
+public sealed class DigestWorkflow(
+    BulletinCompiler compiler,
+    BulletinRenderer renderer,
+    IssueStore issues,
+    BulletinMessages messages,
+    IOutboundMailer mailer)
+{
+    /// <summary>Compiles the period's approved entries into its issue: a new draft, or the draft replaced.</summary>
+    /// <exception cref="IssueFrozenException">The issue is being sent or was sent.</exception>
+    public async Task<Issue> CompileAsync(Period period, string actor, CancellationToken cancellationToken)
+    {
+        var existing = await issues.GetAsync(period.ToString(), cancellationToken);
+        if (existing is { Frozen: true })
+        {
+            throw new IssueFrozenException($"issue {existing.Number} ({period}) is {existing.State}: it can no longer change");
+        }
+
+        var number = await issues.NumberForAsync(period.ToString(), cancellationToken);
+        var bulletin = await compiler.CompileAsync(period, number, cancellationToken);
+        var rendered = await renderer.RenderAsync(bulletin, cancellationToken);
+        return await issues.SaveDraftAsync(period.ToString(), number, rendered, bulletin.EntryCount, actor, cancellationToken);
+    }
+
+    public Task<bool> ApproveAsync(Period period, string actor, CancellationToken cancellationToken) =>
+        issues.TransitionAsync(period.ToString(), IssueState.Draft, IssueState.Approved, actor, cancellationToken);
+
+    /// <summary>The text or HTML body for a preview: the unsubscribe link points at the unsubscribe page, not at anyone's token.</summary>
+    public string Preview(Issue issue, bool html)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        var body = (html ? issue.HtmlBody : issue.TextBody).Replace(Bulletin.UnsubscribePlaceholder, $"{messages.PublicUrl}/unsubscribe", StringComparison.Ordinal);
+        return body.EndsWith('\n') ? body : body + "\n";
+    }
+
+    /// <summary>The issue as one subscriber would get it (a sample subscriber, id 0), for previews and <c>--format eml</c>.</summary>
+    public MimeMessage Sample(Issue issue, string email, string? name = null) => messages.Create(issue, 0, email, name);
+
+    /// <summary>Sends a test copy to an editor through the outbound setting; it is not a delivery and changes nothing.</summary>
+    public async Task SendTestCopyAsync(Issue issue, string email, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        var message = Sample(issue, email);
+        message.Subject = $"[TEST] {message.Subject}";
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(messages.Domain);
+        await mailer.SendAsync(message, cancellationToken);
+    }
+}
