@@ -1,3 +1,4 @@
+using BulletinMail.Features.Digest;
 using BulletinMail.Features.Intake;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace BulletinMail.Hosting;
 /// Registers the recurring jobs with their cron and explicit time zone (re-registering at every
 /// start is idempotent) and triggers the poll once at start.
 /// </summary>
-internal sealed class RecurringJobs(IRecurringJobManager jobs, IBackgroundJobClient backgroundJobs, IOptions<IntakeOptions> intake) : IHostedService
+internal sealed class RecurringJobs(IRecurringJobManager jobs, IBackgroundJobClient backgroundJobs, IOptions<IntakeOptions> intake, IOptions<DigestOptions> digest) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,6 +19,14 @@ internal sealed class RecurringJobs(IRecurringJobManager jobs, IBackgroundJobCli
             job => job.RunAsync(CancellationToken.None),
             intake.Value.PollCron,
             new RecurringJobOptions { TimeZone = zone });
+
+        // The bulletin's schedule ticks every five minutes; what is due runs once (DigestSchedule).
+        jobs.AddOrUpdate<DigestJobs>(
+            DigestJobs.TickId,
+            job => job.TickAsync(CancellationToken.None),
+            "*/5 * * * *",
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(digest.Value.Schedule.TimeZone) });
+        backgroundJobs.Enqueue<DigestJobs>(job => job.TickAsync(CancellationToken.None));
 
         // Poll once at start: mail that came while the worker was down need not wait for the schedule.
         backgroundJobs.Enqueue<PollMailboxJob>(job => job.RunAsync(CancellationToken.None));

@@ -22,18 +22,29 @@ internal static class SecurityHeaders
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; " +
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    // A bulletin shown as it is mailed (archive, preview): its own inline styles, no script, no forms; framable by our pages only.
+    private const string MailDocumentPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+    private const string MailDocumentKey = "bulletinmail.mail-document";
+
     public static void AllowRemoteImages(HttpContext context) => context.Items[RemoteImagesKey] = true;
+
+    /// <summary>This response is a bulletin's HTML, shown as mailed: see <see cref="MailDocumentPolicy"/>.</summary>
+    public static void MarkMailDocument(HttpContext context) => context.Items[MailDocumentKey] = true;
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
+            var mailDocument = context.Items.ContainsKey(MailDocumentKey);
             headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/hangfire") ? DashboardPolicy
+                : mailDocument ? MailDocumentPolicy
                 : context.Items.ContainsKey(RemoteImagesKey) ? PolicyWithRemoteImages
                 : Policy;
             headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
+            headers.XFrameOptions = mailDocument ? "SAMEORIGIN" : "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";

@@ -28,6 +28,7 @@ public static class WebApp
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
     public const string AdminPolicy = "admin";
+    public const string SubscribeRateLimit = "subscribe";
 
     /// <summary>Builds the application; <paramref name="jobs"/> false leaves out polling and scheduled jobs (tests of the pages alone).</summary>
     public static WebApplication Build(IConfiguration configuration, bool jobs = true)
@@ -93,6 +94,14 @@ public static class WebApp
             options.Cookie.Name = "bulletinmail.csrf";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
+        // The public subscribe form mails whoever is typed in: a few tries a minute per address is plenty.
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(SubscribeRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+        });
         services.AddRazorPages(options =>
         {
             options.RootDirectory = "/Web/Pages";
@@ -102,6 +111,7 @@ public static class WebApp
             options.Conventions.AllowAnonymousToPage("/Denied");
             options.Conventions.AllowAnonymousToPage("/Language");
             options.Conventions.AllowAnonymousToPage("/Status");
+            options.Conventions.AllowAnonymousToFolder("/Site");
         });
         services.Configure<RequestLocalizationOptions>(options =>
         {
@@ -125,6 +135,7 @@ public static class WebApp
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapGet("/healthz", async (IntakeHealth health, CancellationToken ct) =>
         {
@@ -132,6 +143,7 @@ public static class WebApp
             return Results.Json(report, CliJsonContext.Readable.IntakeHealthReport, statusCode: report.Healthy ? 200 : 503);
         }).AllowAnonymous();
         app.MapAssets();
+        app.MapBulletinDocuments();
         app.MapRazorPages();
         if (jobs)
         {

@@ -23,6 +23,11 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<BulletinMessages>();
         services.AddSingleton<DigestWorkflow>();
         services.AddSingleton<BulletinSender>();
+        services.AddSingleton<BounceHandler>();
+        services.AddSingleton<DigestSchedule>();
+        services.AddTransient<DigestJobs>();
+        services.AddSingleton<SubscriptionMail>();
+        services.AddSingleton<SubscriptionConfirmations>();
         services.AddSingleton<IDeliveryTransport>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;

@@ -137,6 +137,10 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
         }
     }
 
+    /// <summary>"Resend to failed" on a sent issue: it is sending again (its content unchanged) until those deliveries are done.</summary>
+    public Task<bool> ReopenForResendAsync(string period, string actor, CancellationToken cancellationToken) =>
+        TransitionAsync(period, IssueState.Sent, IssueState.Sending, actor, cancellationToken);
+
     /// <summary>Moves an issue from one state to the next, only from the expected one; audited.</summary>
     /// <returns>False when the issue is not in <paramref name="from"/> (already moved, or not ready).</returns>
     public async Task<bool> TransitionAsync(string period, string from, string to, string actor, CancellationToken cancellationToken)
@@ -147,7 +151,7 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
         var column = to switch
         {
             IssueState.Approved => "approved_at = @now, approved_by = @actor",
-            IssueState.Sending => "sending_at = @now",
+            IssueState.Sending => "sending_at = COALESCE(sending_at, @now)",
             IssueState.Sent => "sent_at = @now",
             _ => throw new ArgumentOutOfRangeException(nameof(to), to, "not a state an issue moves to"),
         };

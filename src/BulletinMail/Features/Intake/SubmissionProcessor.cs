@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
@@ -20,6 +21,8 @@ public sealed partial class SubmissionProcessor(
     UnitStore units,
     UnitRegistry configuredUnits,
     Acknowledger acknowledger,
+    BounceHandler bounces,
+    SubscriptionMail subscriptions,
     IOptions<ExtractionOptions> extraction,
     IOptions<IntakeOptions> intake,
     IOptions<OutboundOptions> outbound,
@@ -171,7 +174,11 @@ public sealed partial class SubmissionProcessor(
             try
             {
                 loaded = MimeMessage.Load(stream, cancellationToken);
-                var reason = AutomaticMail.Reason(loaded, outbound.Value.From);
+
+                // A bounce of one of our bulletins, automatic mail, or a subscription request: no report, never answered.
+                var reason = await bounces.HandleAsync(loaded, cancellationToken)
+                    ?? AutomaticMail.Reason(loaded, outbound.Value.From)
+                    ?? await subscriptions.HandleAsync(loaded, cancellationToken);
                 if (reason is not null)
                 {
                     return (Outcome(SubmissionStatus.Ignored, reason), loaded, []);

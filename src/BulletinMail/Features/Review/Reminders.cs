@@ -24,6 +24,47 @@ public sealed class Reminders(DbConnectionFactory connections, IOutboundMailer m
             throw new InvalidOperationException($"{unit.Name} has no sender address to remind; add one in the registry");
         }
 
+        var message = Compose(unit, period);
+        await mailer.SendAsync(message, cancellationToken);
+        await RecordAsync(unit, period, message.MessageId!, actor, scheduled: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// The schedule's reminder: at most one per unit and period, ever (a unique key reserves it
+    /// before the mail goes; a failed send gives the reservation back).
+    /// </summary>
+    /// <returns>False when this unit was already reminded of this period by the schedule, or has no address.</returns>
+    public async Task<bool> SendScheduledAsync(UnitDefinition unit, Period period, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        if (unit.Senders.Count == 0)
+        {
+            return false;
+        }
+
+        var message = Compose(unit, period);
+        var id = await RecordAsync(unit, period, message.MessageId!, "schedule", scheduled: true, cancellationToken);
+        if (id is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await mailer.SendAsync(message, cancellationToken);
+            return true;
+        }
+        catch
+        {
+            await using var connection = await connections.OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync("DELETE FROM reminders WHERE id = @id", new { id });
+            throw;
+        }
+    }
+
+    private MimeMessage Compose(UnitDefinition unit, Period period)
+    {
+
         var domain = outbound.Value.From.Split('@').Last();
         var message = new MimeMessage
         {
@@ -50,20 +91,29 @@ public sealed class Reminders(DbConnectionFactory connections, IOutboundMailer m
             message.To.Add(MailboxAddress.Parse(sender));
         }
 
-        await mailer.SendAsync(message, cancellationToken);
+        return message;
+    }
 
+    private async Task<long?> RecordAsync(UnitDefinition unit, Period period, string messageId, string actor, bool scheduled, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             """
-            INSERT INTO reminders (unit, period, recipients, message_id, sent_by, sent_at)
-            VALUES (@unit, @period, @recipients, @messageId, @actor, @now) RETURNING id
+            INSERT INTO reminders (unit, period, recipients, message_id, sent_by, sent_at, scheduled)
+            VALUES (@unit, @period, @recipients, @messageId, @actor, @now, @scheduled)
+            ON CONFLICT DO NOTHING RETURNING id
             """,
-            new { unit = unit.Name, period = period.ToString(), recipients = JsonSerializer.Serialize(unit.Senders), messageId = message.MessageId, actor, now },
+            new { unit = unit.Name, period = period.ToString(), recipients = JsonSerializer.Serialize(unit.Senders), messageId, actor, now, scheduled },
             transaction,
             cancellationToken: cancellationToken));
-        await EntryStore.AuditAsync(connection, transaction, actor, "unit.remind", "reminder", id, null, new { Unit = unit.Name, Period = period.ToString(), To = unit.Senders }, now, cancellationToken);
+        if (id is not null)
+        {
+            await EntryStore.AuditAsync(connection, transaction, actor, "unit.remind", "reminder", id, null, new { Unit = unit.Name, Period = period.ToString(), To = unit.Senders }, now, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        return id;
     }
 }

@@ -1,0 +1,127 @@
+using BulletinMail.Features.Digest;
+using BulletinMail.Features.Parsing;
+using Hangfire;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace BulletinMail.Web.Pages;
+
+/// <summary>
+/// A period's issue: the editors' sections, compile, preview (HTML and text), a test copy to
+/// oneself, approve, send (a background job), progress, and resending to failed deliveries.
+/// </summary>
+public sealed class DigestModel(
+    IssueStore issues,
+    EditorialStore editorials,
+    DeliveryStore deliveries,
+    DigestWorkflow workflow,
+    IBackgroundJobClient jobs,
+    DisplayFormat format) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Period { get; set; }
+
+    public Issue? Issue { get; private set; }
+
+    public DeliveryCounts Counts { get; private set; } = new(0, 0, 0, 0);
+
+    public IReadOnlyList<Editorial> Editorials { get; private set; } = [];
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    [TempData]
+    public string? Error { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Period = ChosenPeriod().ToString();
+        Issue = await issues.GetAsync(Period, cancellationToken);
+        Counts = Issue is null ? Counts : await deliveries.CountsAsync(Issue.Id, cancellationToken);
+        Editorials = await editorials.ListAsync(Period, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostEditorialsAsync(string[] heading, string[] markdown, CancellationToken cancellationToken)
+    {
+        var period = ChosenPeriod();
+        var sections = heading.Zip(markdown, (h, m) => new Editorial(h ?? string.Empty, m ?? string.Empty)).ToList();
+        await editorials.SaveAsync(period.ToString(), sections, WebApp.Actor(User), cancellationToken);
+        Notice = Texts.T("Saved. Compile again to see them in the issue.");
+        return Back(period);
+    }
+
+    public async Task<IActionResult> OnPostCompileAsync(CancellationToken cancellationToken)
+    {
+        var period = ChosenPeriod();
+        try
+        {
+            var issue = await workflow.CompileAsync(period, WebApp.Actor(User), cancellationToken);
+            Notice = $"{Texts.T("Compiled")}: {issue.Subject} ({issue.EntryCount} {Texts.T("entries")})";
+        }
+        catch (IssueFrozenException ex)
+        {
+            Error = ex.Message;
+        }
+        catch (InvalidDataException ex)
+        {
+            Error = ex.Message; // a template that does not parse
+        }
+
+        return Back(period);
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(string? email, CancellationToken cancellationToken)
+    {
+        var period = ChosenPeriod();
+        if (await issues.GetAsync(period.ToString(), cancellationToken) is { } issue && email is { Length: > 0 } && Features.Digest.SubscriberStore.IsAddress(email.Trim()))
+        {
+            await workflow.SendTestCopyAsync(issue, email.Trim(), cancellationToken);
+            Notice = $"{Texts.T("Test copy sent to")} {email.Trim()}";
+        }
+        else
+        {
+            Error = Texts.T("Enter a valid e-mail address.");
+        }
+
+        return Back(period);
+    }
+
+    public async Task<IActionResult> OnPostApproveAsync(CancellationToken cancellationToken)
+    {
+        var period = ChosenPeriod();
+        Notice = await workflow.ApproveAsync(period, WebApp.Actor(User), cancellationToken) ? Texts.T("Approved.") : null;
+        return Back(period);
+    }
+
+    /// <summary>Starts (or resumes) sending in the background; the issue's state and lease make a second click harmless.</summary>
+    public async Task<IActionResult> OnPostSendAsync(bool failed, CancellationToken cancellationToken)
+    {
+        var period = ChosenPeriod();
+        if (await issues.GetAsync(period.ToString(), cancellationToken) is not { State: IssueState.Approved or IssueState.Sending or IssueState.Sent } issue)
+        {
+            Error = Texts.T("Approve the issue first.");
+            return Back(period);
+        }
+
+        if (failed)
+        {
+            var requeued = await deliveries.RequeueFailedAsync(issue.Id, cancellationToken);
+            Notice = $"{requeued} {Texts.T("failed deliveries queued again")}";
+            if (issue.State == IssueState.Sent)
+            {
+                // Resending reopens the sending of an issue; its content stays frozen.
+                await issues.ReopenForResendAsync(issue.Period, WebApp.Actor(User), cancellationToken);
+            }
+        }
+
+        var actor = WebApp.Actor(User);
+        var p = period.ToString();
+        jobs.Enqueue<DigestJobs>(job => job.SendAsync(p, actor, CancellationToken.None));
+        Notice ??= Texts.T("Sending has started.");
+        return Back(period);
+    }
+
+    private Period ChosenPeriod() => Features.Parsing.Period.TryParse(Period, out var period) ? period : format.DefaultPeriod();
+
+    private RedirectResult Back(Period period) => Redirect($"/digest?period={period}");
+}

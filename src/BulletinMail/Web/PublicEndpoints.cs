@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Xml;
+using BulletinMail.Features.Digest;
+
+namespace BulletinMail.Web;
+
+/// <summary>The bulletin's public and editor-only documents: the archive (a sent issue as mailed), its Atom feed, and the preview of a draft.</summary>
+internal static class PublicEndpoints
+{
+    public static IEndpointRouteBuilder MapBulletinDocuments(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/archive/{number:int}", async (int number, IssueStore issues, DigestWorkflow workflow, HttpContext context, CancellationToken ct) =>
+        {
+            var issue = await issues.GetByNumberAsync(number, ct);
+            if (issue is not { State: IssueState.Sent })
+            {
+                return Results.NotFound();
+            }
+
+            SecurityHeaders.MarkMailDocument(context);
+            return Results.Content(workflow.Preview(issue, html: true), "text/html; charset=utf-8");
+        }).AllowAnonymous();
+
+        endpoints.MapGet("/archive/feed.atom", async (IssueStore issues, BulletinMessages messages, Microsoft.Extensions.Options.IOptions<DigestOptions> options, CancellationToken ct) =>
+        {
+            var sent = await issues.ListSentAsync(50, ct);
+            return Results.Content(Atom(sent, messages.PublicUrl, options.Value.Title), "application/atom+xml; charset=utf-8");
+        }).AllowAnonymous();
+
+        endpoints.MapGet("/digest/preview", async (string period, string? format, IssueStore issues, DigestWorkflow workflow, HttpContext context, CancellationToken ct) =>
+        {
+            var issue = await issues.GetAsync(period, ct);
+            if (issue is null)
+            {
+                return Results.NotFound();
+            }
+
+            SecurityHeaders.MarkMailDocument(context);
+            return format == "text"
+                ? Results.Content(workflow.Preview(issue, html: false), "text/plain; charset=utf-8")
+                : Results.Content(workflow.Preview(issue, html: true), "text/html; charset=utf-8");
+        }).RequireAuthorization();
+        return endpoints;
+    }
+
+    private static string Atom(IReadOnlyList<Issue> issues, string site, string title)
+    {
+        var output = new StringBuilder();
+        using (var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false, Encoding = Encoding.UTF8 }))
+        {
+            const string ns = "http://www.w3.org/2005/Atom";
+            xml.WriteStartElement("feed", ns);
+            xml.WriteElementString("title", ns, title);
+            xml.WriteElementString("id", ns, $"{site}/archive");
+            xml.WriteElementString("updated", ns, Stamp(issues.Count > 0 ? issues[0].SentAt ?? issues[0].CompiledAt : DateTimeOffset.UnixEpoch));
+            Link(xml, ns, $"{site}/archive/feed.atom", "self");
+            Link(xml, ns, $"{site}/archive", "alternate");
+            foreach (var issue in issues)
+            {
+                xml.WriteStartElement("entry", ns);
+                xml.WriteElementString("title", ns, issue.Subject);
+                xml.WriteElementString("id", ns, $"{site}/archive/{issue.Number}");
+                xml.WriteElementString("updated", ns, Stamp(issue.SentAt ?? issue.CompiledAt));
+                Link(xml, ns, $"{site}/archive/{issue.Number}", "alternate");
+                xml.WriteStartElement("author", ns);
+                xml.WriteElementString("name", ns, title);
+                xml.WriteEndElement();
+                xml.WriteStartElement("summary", ns);
+                xml.WriteAttributeString("type", "text");
+                xml.WriteString(Summary(issue));
+                xml.WriteEndElement();
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+        }
+
+        // XmlWriter into a StringBuilder declares UTF-16; the response is UTF-8.
+        return output.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
+    }
+
+    private static void Link(XmlWriter xml, string ns, string href, string rel)
+    {
+        xml.WriteStartElement("link", ns);
+        xml.WriteAttributeString("rel", rel);
+        xml.WriteAttributeString("href", href);
+        xml.WriteEndElement();
+    }
+
+    private static string Stamp(DateTimeOffset instant) => instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    // The first lines of the text edition, without the unsubscribe link.
+    private static string Summary(Issue issue)
+    {
+        var text = issue.TextBody.Replace(Bulletin.UnsubscribePlaceholder, string.Empty, StringComparison.Ordinal);
+        return WebUtility.HtmlDecode(text.Length > 500 ? text[..500] + "…" : text);
+    }
+}
