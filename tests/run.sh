@@ -5,9 +5,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: Dovecot (IMAP), Chromium (the browser tests, driven by Playwright)
-# with a CJK font for its screenshots. Installed only when missing, so a warm machine starts at once.
-DEBIAN_PACKAGES=(ca-certificates dovecot-imapd dovecot-lmtpd chromium fonts-noto-cjk)
+# Debian packages the tests use: Dovecot (IMAP, LMTP), Postfix (SMTP, and its smtp-sink for faults),
+# Chromium (the browser tests, driven by Playwright) with a CJK font for its screenshots.
+# Installed only when missing, so a warm machine starts at once.
+DEBIAN_PACKAGES=(ca-certificates dovecot-imapd dovecot-lmtpd postfix chromium fonts-noto-cjk)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
@@ -16,6 +17,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # Postfix as a package only: the tests run their own instances with their own configuration.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || { echo "could not install ${missing[*]}" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi

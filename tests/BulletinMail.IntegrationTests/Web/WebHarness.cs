@@ -37,7 +37,8 @@ public sealed partial class WebHarness : IAsyncDisposable
 
     public string Maildir => Path.Combine(DataDirectory, "mailbox");
 
-    public static async Task<WebHarness> StartAsync()
+    /// <param name="settings">Configuration on top of the test defaults (a real mailbox, SMTP, digest settings).</param>
+    public static async Task<WebHarness> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var data = Path.Combine(Path.GetTempPath(), $"bm-web-{Guid.NewGuid():N}");
         var configuration = new ConfigurationBuilder()
@@ -51,6 +52,7 @@ public sealed partial class WebHarness : IAsyncDisposable
                 ["Intake:PollCron"] = "0 0 1 1 *", // the tests poll when they want to
                 ["Logging:LogLevel:Default"] = "Warning",
             })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var app = WebApp.Build(configuration);
         await app.StartAsync();

@@ -12,7 +12,7 @@ namespace BulletinMail.Features.Digest;
 /// Message-ID that is the same each time it is sent (a re-send after a crash is recognisably the
 /// same message), a VERP return address that tells a bounce whose it was, and optionally DKIM.
 /// </summary>
-public sealed class BulletinMessages(SigningKeys keys, IOptions<DigestOptions> options, IOptions<OutboundOptions> outbound, IConfiguration configuration)
+public sealed class BulletinMessages(SigningKeys keys, IOptions<DigestOptions> options, IOptions<OutboundOptions> outbound, IConfiguration configuration, IServiceProvider services)
 {
     private static readonly HeaderId[] SignedHeaders =
     [
@@ -24,8 +24,10 @@ public sealed class BulletinMessages(SigningKeys keys, IOptions<DigestOptions> o
 
     public string Domain => outbound.Value.From.Split('@').Last();
 
-    /// <summary>The public site: <c>Digest:PublicUrl</c>, else where <c>run</c> listens.</summary>
-    public string PublicUrl => (options.Value.PublicUrl ?? (configuration["Web:Urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : Web.WebApp.DefaultUrls)).TrimEnd('/');
+    /// <summary>The public site: <c>Digest:PublicUrl</c>, else where <c>run</c> listens (the bound address, when it runs).</summary>
+    public string PublicUrl => (options.Value.PublicUrl
+        ?? services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        ?? (configuration["Web:Urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : Web.WebApp.DefaultUrls)).TrimEnd('/');
 
     public string UnsubscribeUrl(long subscriberId) => $"{PublicUrl}/unsubscribe/{keys.Unsubscribe(subscriberId)}";
 

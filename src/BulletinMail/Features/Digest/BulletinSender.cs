@@ -45,7 +45,7 @@ public sealed partial class BulletinSender(
     /// <summary>A sender silent this long is taken to be dead.</summary>
     public static readonly TimeSpan DefaultLeaseTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly string senderId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..48];
+    private readonly string senderId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     public async Task<SendReport> SendAsync(string period, string actor, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
     {

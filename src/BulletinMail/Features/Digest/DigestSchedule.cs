@@ -46,9 +46,10 @@ public sealed partial class DigestSchedule(
         var settings = options.Value.Schedule;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
         var done = new List<string>();
+        var since = await FirstTickAsync(cancellationToken);
         foreach (var (task, cron, monthsBack) in ((string, string, int)[])[(RemindTask, settings.ReminderCron, 0), (DraftTask, settings.DraftCron, 1), (SendTask, settings.SendCron, 1)])
         {
-            if (LatestDue(cron, zone) is not { } due)
+            if (LatestDue(cron, zone, since) is not { } due)
             {
                 continue;
             }
@@ -80,11 +81,25 @@ public sealed partial class DigestSchedule(
         return done;
     }
 
-    private DateTimeOffset? LatestDue(string cron, TimeZoneInfo zone)
+    // The latest time the task fell due since the schedule first ran here (a fresh install fires nothing from before it).
+    private DateTimeOffset? LatestDue(string cron, TimeZoneInfo zone, DateTimeOffset since)
     {
         var now = time.GetUtcNow();
+        var from = now - CatchUpWindow > since ? now - CatchUpWindow : since;
         var expression = CronExpression.Parse(cron);
-        return expression.GetOccurrences(now - CatchUpWindow, now, zone, fromInclusive: true, toInclusive: true).Select(o => (DateTimeOffset?)o).LastOrDefault();
+        return expression.GetOccurrences(from, now, zone, fromInclusive: true, toInclusive: true).Select(o => (DateTimeOffset?)o).LastOrDefault();
+    }
+
+    private async Task<DateTimeOffset> FirstTickAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO schedule_runs (task, period, ran_at, outcome) VALUES ('first-tick', '-', @now, 'the schedule started') ON CONFLICT (task, period) DO NOTHING",
+            new { now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+        var first = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT ran_at FROM schedule_runs WHERE task = 'first-tick'", cancellationToken: cancellationToken));
+        return DapperTypeHandlers.ParseInstant(first!);
     }
 
     private async Task<string> RemindAsync(Period period, CancellationToken cancellationToken)
@@ -110,7 +125,12 @@ public sealed partial class DigestSchedule(
             return $"issue {existing.Number} is already {existing.State}";
         }
 
-        var issue = await workflow.CompileAsync(period, "schedule", cancellationToken);
+        var issue = await workflow.CompileAsync(period, "schedule", allowEmpty: false, cancellationToken);
+        if (issue is null)
+        {
+            return "no approved entries: no draft";
+        }
+
         if (options.Value.EditorsAddress is { Length: > 0 } editors)
         {
             var notice = new MimeMessage

@@ -14,7 +14,11 @@ public sealed class DigestWorkflow(
 {
     /// <summary>Compiles the period's approved entries into its issue: a new draft, or the draft replaced.</summary>
     /// <exception cref="IssueFrozenException">The issue is being sent or was sent.</exception>
-    public async Task<Issue> CompileAsync(Period period, string actor, CancellationToken cancellationToken)
+    public async Task<Issue> CompileAsync(Period period, string actor, CancellationToken cancellationToken) =>
+        (await CompileAsync(period, actor, allowEmpty: true, cancellationToken))!;
+
+    /// <param name="allowEmpty">False: with no approved entries, compile nothing (no issue number is taken) and return null.</param>
+    public async Task<Issue?> CompileAsync(Period period, string actor, bool allowEmpty, CancellationToken cancellationToken)
     {
         var existing = await issues.GetAsync(period.ToString(), cancellationToken);
         if (existing is { Frozen: true })
@@ -24,6 +28,11 @@ public sealed class DigestWorkflow(
 
         var number = await issues.NumberForAsync(period.ToString(), cancellationToken);
         var bulletin = await compiler.CompileAsync(period, number, cancellationToken);
+        if (bulletin.EntryCount == 0 && !allowEmpty)
+        {
+            return null;
+        }
+
         var rendered = await renderer.RenderAsync(bulletin, cancellationToken);
         return await issues.SaveDraftAsync(period.ToString(), number, rendered, bulletin.EntryCount, actor, cancellationToken);
     }
