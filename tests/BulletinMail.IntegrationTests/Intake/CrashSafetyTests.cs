@@ -74,7 +74,7 @@ public sealed class CrashSafetyTests : IDisposable
 
         using (var last = Start("ingest", "--once", "--maildir", Maildir))
         {
-            Assert.True(await WaitAsync(last, TimeSpan.FromMinutes(5)), "the final ingest did not finish");
+            Assert.True(await CliProcess.WaitAsync(last, TimeSpan.FromMinutes(5)), "the final ingest did not finish");
             Assert.Equal(0, last.ExitCode);
         }
 
@@ -163,36 +163,7 @@ public sealed class CrashSafetyTests : IDisposable
         }
     }
 
-    private Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            WorkingDirectory = root,
-        };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "BulletinMail.dll"), "--config", Path.Combine(IntakeHarness.RepositoryRoot, "config", "appsettings.json"), "--data", Data, .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["BULLETINMAIL_Logging__LogLevel__Default"] = "Warning";
-        return Process.Start(start)!;
-    }
-
-    private static async Task<bool> WaitAsync(Process process, TimeSpan timeout)
-    {
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(timeout);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
+    private Process Start(params string[] args) => CliProcess.Start(Data, null, args);
 
     public void Dispose()
     {

@@ -42,9 +42,6 @@ public sealed partial class BulletinSender(
     TimeProvider time,
     ILogger<BulletinSender> logger)
 {
-    /// <summary>A sender silent this long is taken to be dead.</summary>
-    public static readonly TimeSpan DefaultLeaseTimeout = TimeSpan.FromSeconds(30);
-
     private readonly string senderId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     public async Task<SendReport> SendAsync(string period, string actor, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
@@ -74,7 +71,7 @@ public sealed partial class BulletinSender(
                 issue.State == IssueState.Draft ? $"issue {issue.Number} is a draft: approve it first (digest approve --period {period})" : null);
         }
 
-        if (!await deliveries.TryLeaseAsync(issue.Id, senderId, LeaseTimeout, cancellationToken))
+        if (!await deliveries.TryLeaseAsync(issue.Id, senderId, options.Value.SenderTimeout, cancellationToken))
         {
             return new SendReport(SendOutcome.Busy, await deliveries.CountsAsync(issue.Id, cancellationToken), null, "another worker is sending this issue");
         }
@@ -98,8 +95,6 @@ public sealed partial class BulletinSender(
             await deliveries.ReleaseLeaseAsync(issue.Id, senderId, CancellationToken.None);
         }
     }
-
-    private TimeSpan LeaseTimeout => options.Value.ClaimTimeout < DefaultLeaseTimeout ? options.Value.ClaimTimeout : DefaultLeaseTimeout;
 
     private async Task SendDueAsync(Issue issue, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
     {

@@ -56,9 +56,9 @@ public sealed class DigestOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>An in-flight delivery older than this is taken to be from a crashed sender and sent again.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
-    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>A sender silent this long (it renews its lease every batch) is taken to have crashed: the next send takes over and re-sends what it had in flight.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SenderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public ScheduleSettings Schedule { get; set; } = new();
 

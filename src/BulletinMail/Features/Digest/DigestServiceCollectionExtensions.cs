@@ -25,7 +25,6 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<BulletinSender>();
         services.AddSingleton<BounceHandler>();
         services.AddSingleton<DigestSchedule>();
-        services.AddTransient<DigestJobs>();
         services.AddSingleton<SubscriptionMail>();
         services.AddSingleton<SubscriptionConfirmations>();
         services.AddSingleton<IDeliveryTransport>(sp =>

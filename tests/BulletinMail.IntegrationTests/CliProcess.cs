@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace BulletinMail.IntegrationTests;
+
+/// <summary>The real executable as a child process, on the repository's config and a data folder of the test's.</summary>
+public static class CliProcess
+{
+    public static Process Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            WorkingDirectory = Path.GetDirectoryName(data) ?? Path.GetTempPath(),
+        };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "BulletinMail.dll"), "--config", Path.Combine(IntakeHarness.RepositoryRoot, "config", "appsettings.json"), "--data", data, .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["BULLETINMAIL_Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
+    }
+
+    /// <returns>False when it did not exit in time.</returns>
+    public static async Task<bool> WaitAsync(Process process, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BulletinMail.Data;
+using BulletinMail.Features.Digest;
+using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
+using BulletinMail.IntegrationTests.Servers;
+using Dapper;
+using Xunit.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulletinMail.IntegrationTests.Digest;
+
+/// <summary>Sending through Postfix's smtp-sink: dropped connections, 4xx and 5xx, and a sender killed mid-run.</summary>
+public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"bm-sink-{Guid.NewGuid():N}")).FullName;
+    private readonly int port = FreePort.Next();
+    private IntakeHarness harness = null!;
+
+    public async Task InitializeAsync() => harness = await IntakeHarness.CreateAsync(Settings.ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value));
+
+    // The same settings for the harness and for the child processes (as BULLETINMAIL_ variables).
+    private Dictionary<string, string> Settings => new()
+    {
+        ["Outbound__Kind"] = "smtp",
+        ["Outbound__From"] = "bulletin@bulletin.example.org",
+        ["Outbound__Smtp__Host"] = "127.0.0.1",
+        ["Outbound__Smtp__Port"] = port.ToString(CultureInfo.InvariantCulture),
+        ["Outbound__Smtp__Security"] = "None",
+        ["Outbound__Smtp__Concurrency"] = "4",
+        ["Digest__MaxAttempts"] = "5",
+        ["Digest__RetryBase"] = "00:00:01",
+        ["Digest__HardBounceLimit"] = "3",
+        ["Digest__SenderTimeout"] = "00:00:02",
+        ["Digest__BatchSize"] = "50",
+    };
+
+    public async Task DisposeAsync()
+    {
+        await harness.DisposeAsync();
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private T Get<T>() where T : notnull => harness.Services.GetRequiredService<T>();
+
+    [Fact]
+    public async Task DroppedConnectionsAnd4xx_AreRetried_Until_Sent()
+    {
+        var subscribers = await AddSubscribersAsync(20);
+        await ApprovedIssueAsync(new Period(2016, 6));
+        var sender = Get<BulletinSender>();
+
+        await using (await SmtpSink.StartAsync(Path.Combine(root, "drop"), port, "-q", "."))
+        {
+            var dropped = await sender.SendAsync("2016-06", "test", null, CancellationToken.None);
+            Assert.Equal((SendOutcome.RetriesPending, 0, 20), (dropped.Outcome, dropped.Counts.Sent, dropped.Counts.Retry));
+        }
+
+        await using (await SmtpSink.StartAsync(Path.Combine(root, "busy"), port, "-r", "RCPT"))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.2)); // the first retry's wait
+            var deferred = await sender.SendAsync("2016-06", "test", null, CancellationToken.None);
+            Assert.Equal((SendOutcome.RetriesPending, 0, 20), (deferred.Outcome, deferred.Counts.Sent, deferred.Counts.Retry));
+        }
+
+        await using var sink = await SmtpSink.StartAsync(Path.Combine(root, "ok"), port);
+        await Task.Delay(TimeSpan.FromSeconds(2.2)); // the second retry's wait, twice the first
+        var report = await sender.SendAsync("2016-06", "test", null, CancellationToken.None);
+        Assert.Equal((SendOutcome.Completed, 20, 0), (report.Outcome, report.Counts.Sent, report.Counts.Failed));
+        Assert.Equal(subscribers.Order(StringComparer.Ordinal), sink.Recipients().Order(StringComparer.Ordinal));
+        Assert.Equal(IssueState.Sent, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
+        Assert.All(await AttemptsAsync(), a => Assert.Equal(3, a));
+    }
+
+    [Fact]
+    public async Task A5xx_FailsTheDelivery_AndCountsAHardBounce()
+    {
+        await AddSubscribersAsync(5);
+        await ApprovedIssueAsync(new Period(2016, 6));
+        await using var sink = await SmtpSink.StartAsync(Path.Combine(root, "refuse"), port, "-f", "RCPT");
+
+        var report = await Get<BulletinSender>().SendAsync("2016-06", "test", null, CancellationToken.None);
+
+        Assert.Equal((SendOutcome.Completed, 0, 5), (report.Outcome, report.Counts.Sent, report.Counts.Failed));
+        Assert.All(await Get<SubscriberStore>().ListAsync(null, CancellationToken.None), s => Assert.Equal((1L, SubscriberStatus.Active), (s.HardBounces, s.Status)));
+        Assert.All(await AttemptsAsync(), a => Assert.Equal(1, a)); // a 5xx is not retried
+    }
+
+    [Fact]
+    public async Task DigestSend_KilledFiveTimes_ReachesEverySubscriber_WithAtMostTheInFlightTwice()
+    {
+        const int count = 2000;
+        const int kills = 5;
+        var subscribers = await AddSubscribersAsync(count);
+        await ApprovedIssueAsync(new Period(2016, 6));
+        await using var sink = await SmtpSink.StartAsync(Path.Combine(root, "crash"), port);
+        var random = new Random(2016);
+
+        for (var kill = 0; kill < kills; kill++)
+        {
+            var before = await SentAsync();
+            var target = before + random.Next(50, 300);
+            using var process = CliProcess.Start(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06");
+            while (!process.HasExited && await SentAsync() < target)
+            {
+                await Task.Delay(2);
+            }
+
+            if (process.HasExited)
+            {
+                Assert.Fail($"digest send finished before kill {kill + 1}: {await process.StandardError.ReadToEndAsync()}");
+            }
+
+            process.Kill(); // SIGKILL
+            await process.WaitForExitAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2.2)); // the dead sender's lease runs out
+        }
+
+        using (var last = CliProcess.Start(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06"))
+        {
+            Assert.True(await CliProcess.WaitAsync(last, TimeSpan.FromMinutes(3)), "the resumed send did not finish");
+            Assert.True(last.ExitCode == 0, await last.StandardError.ReadToEndAsync());
+        }
+
+        using var status = CliProcess.Start(harness.DataDirectory, Environment(), "digest", "status", "--period", "2016-06", "--format", "json");
+        using var json = JsonDocument.Parse(await status.StandardOutput.ReadToEndAsync());
+        Assert.Equal(("sent", count, 0, 0), (json.RootElement.GetProperty("state").GetString(), json.RootElement.GetProperty("sent").GetInt32(),
+            json.RootElement.GetProperty("failed").GetInt32(), json.RootElement.GetProperty("pending").GetInt32()));
+
+        var received = sink.Recipients();
+        Assert.Empty(subscribers.Except(received, StringComparer.Ordinal)); // nobody missed
+        var duplicates = received.Count - count;
+        output.WriteLine($"{count} subscribers, {kills} kills: {received.Count} messages received, {duplicates} duplicates");
+        Assert.True(duplicates <= kills * 4, $"{duplicates} duplicates after {kills} kills with 4 connections in flight");
+    }
+
+    private Dictionary<string, string> Environment() => Settings.ToDictionary(kv => $"BULLETINMAIL_{kv.Key}", kv => kv.Value);
+
+    private async Task<List<string>> AddSubscribersAsync(int count)
+    {
+        var csv = new StringBuilder("email,name\n");
+        var addresses = Enumerable.Range(1, count).Select(i => $"reader{i:0000}@sink.example.org").ToList();
+        foreach (var address in addresses)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{address},读者{address[6..10]}\n");
+        }
+
+        var result = await Get<SubscriberStore>().ImportCsvAsync(new StringReader(csv.ToString()), "test", "test", CancellationToken.None);
+        Assert.Equal(count, result.Added);
+        return addresses;
+    }
+
+    private async Task ApprovedIssueAsync(Period period)
+    {
+        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures", "bulletin-021.txt"), period, null, CancellationToken.None);
+        await Get<EntryStore>().SetStatusAsync([], period.ToString(), EntryStore.Approved, "test", CancellationToken.None);
+        await Get<DigestWorkflow>().CompileAsync(period, "test", CancellationToken.None);
+        Assert.True(await Get<DigestWorkflow>().ApproveAsync(period, "test", CancellationToken.None));
+    }
+
+    private async Task<int> SentAsync()
+    {
+        await using var connection = await Get<DbConnectionFactory>().OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'");
+    }
+
+    private async Task<IReadOnlyList<int>> AttemptsAsync()
+    {
+        await using var connection = await Get<DbConnectionFactory>().OpenAsync(CancellationToken.None);
+        return [.. await connection.QueryAsync<int>("SELECT attempts FROM deliveries")];
+    }
+}
