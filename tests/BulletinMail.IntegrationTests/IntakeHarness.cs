@@ -31,7 +31,8 @@ public sealed class IntakeHarness : IAsyncDisposable
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static async Task<IntakeHarness> CreateAsync(IDictionary<string, string?> settings)
+    /// <param name="time">A clock of the test's (schedules); the system clock otherwise.</param>
+    public static async Task<IntakeHarness> CreateAsync(IDictionary<string, string?> settings, TimeProvider? time = null)
     {
         var data = Path.Combine(Path.GetTempPath(), $"bm-data-{Guid.NewGuid():N}");
         var configuration = new ConfigurationBuilder()
@@ -45,7 +46,7 @@ public sealed class IntakeHarness : IAsyncDisposable
             })
             .AddInMemoryCollection(settings)
             .Build();
-        var services = CliContext.Services(configuration);
+        var services = CliContext.Services(configuration, time is null ? null : s => s.AddSingleton(time));
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         return new IntakeHarness(services, data);
     }

@@ -47,9 +47,11 @@ internal static class CliContext
     }
 
     /// <summary>The services of a one-shot command; log lines go to stderr, so stdout stays the command's output.</summary>
-    public static ServiceProvider Services(IConfiguration configuration)
+    /// <param name="configure">Registrations that go first (a test's clock).</param>
+    public static ServiceProvider Services(IConfiguration configuration, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
+        configure?.Invoke(services);
         services.AddSingleton(configuration);
         services.AddLogging(logging => logging
             .AddConfiguration(configuration.GetSection("Logging"))
