@@ -27,6 +27,8 @@ public sealed partial class TextsTests
         [
             .. SubmissionStatus.All, EntryStore.Pending, EntryStore.Approved, EntryStore.Rejected, EntryStore.Superseded,
             .. Enum.GetNames<ReparseChangeKind>().Select(n => n.ToLowerInvariant()),
+            Features.Digest.IssueState.Draft, Features.Digest.IssueState.Approved, Features.Digest.IssueState.Sending, Features.Digest.IssueState.Sent,
+            Features.Digest.SubscriberStatus.Pending, Features.Digest.SubscriberStatus.Active, Features.Digest.SubscriberStatus.Unsubscribed, Features.Digest.SubscriberStatus.Suspended,
             "no-date", "invalid-date", "date-inside-clause", "date-outside-period", "unit-unknown", "unit-not-registered", "long-clause",
         ];
         Assert.DoesNotContain(words, w => !Texts.Chinese.ContainsKey(w));

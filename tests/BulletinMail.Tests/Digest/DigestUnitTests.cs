@@ -1,0 +1,89 @@
+using BulletinMail.Features.Digest;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace BulletinMail.Tests.Digest;
+
+public sealed class SigningKeysTests
+{
+    private static SigningKeys Keys(string key) =>
+        new(Options.Create(new DigestOptions { SigningKey = key }), new ConfigurationBuilder().Build());
+
+    [Fact]
+    public void AnUnsubscribeToken_NamesItsSubscriber_AndCannotBeForged()
+    {
+        var keys = Keys("one key");
+        var token = keys.Unsubscribe(42);
+        Assert.True(keys.TryReadUnsubscribe(token, out var id));
+        Assert.Equal(42, id);
+        Assert.False(keys.TryReadUnsubscribe("43" + token[2..], out _)); // another subscriber's id with this MAC
+        Assert.False(Keys("another key").TryReadUnsubscribe(token, out _));
+        Assert.False(keys.TryReadUnsubscribe("garbage", out _));
+        Assert.False(keys.TryReadUnsubscribe(null, out _));
+    }
+
+    [Fact]
+    public void AConfirmationToken_Expires()
+    {
+        var keys = Keys("k");
+        var now = new DateTimeOffset(2016, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var token = keys.Confirm("reader@example.org", now.AddDays(3));
+        Assert.True(keys.TryReadConfirm(token, now.AddDays(2), out var email));
+        Assert.Equal("reader@example.org", email);
+        Assert.False(keys.TryReadConfirm(token, now.AddDays(4), out _));
+        Assert.False(keys.TryReadConfirm(token.Replace(".", ".9", StringComparison.Ordinal), now, out _)); // a later expiry, forged
+    }
+
+    [Fact]
+    public void TheBounceAddress_CarriesIssueAndSubscriber()
+    {
+        var keys = Keys("k");
+        var local = keys.BounceLocalPart(7, 1234);
+        Assert.StartsWith("bounces+7-1234-", local, StringComparison.Ordinal);
+        Assert.True(keys.TryReadBounce(local, out var issue, out var subscriber));
+        Assert.Equal((7L, 1234L), (issue, subscriber));
+        Assert.True(keys.TryReadBounce(local.ToUpperInvariant(), out _, out _)); // some MTAs change case
+        Assert.False(keys.TryReadBounce("bounces+7-1235-" + local.Split('-')[2], out _, out _));
+    }
+}
+
+public sealed class HouseStyleTests
+{
+    [Theory]
+    [InlineData(1, "一、")]
+    [InlineData(6, "六、")]
+    [InlineData(10, "十、")]
+    [InlineData(13, "十三、")]
+    [InlineData(20, "二十、")]
+    [InlineData(21, "二十一、")]
+    public void SectionOrdinals(int n, string expected) => Assert.Equal(expected, Bulletin.Ordinal(n));
+
+    [Fact]
+    public void AUnitParagraph_JoinsItsClauses_AndAnInheritedDatePrintsNothing()
+    {
+        var unit = new BulletinUnit("吉林省", [new("5月31日", "邀请专家到吉林省相关企业调研对接"), new(null, "组织各方面专家深入企业开展科技服务活动")]);
+        Assert.Equal("吉林省:5月31日,邀请专家到吉林省相关企业调研对接;组织各方面专家深入企业开展科技服务活动。", unit.Paragraph);
+    }
+
+    [Fact]
+    public void AnEditedDateWithoutWords_IsWrittenTheHouseWay()
+    {
+        static BulletinClause Clause(DateOnly? start, DateOnly? end, string precision) => BulletinClause.From(new Features.Review.StoredEntry
+        {
+            Period = "2016-06", DateStart = start, DateEnd = end, DatePrecision = precision, Text = "召开会议。", Status = "approved",
+        });
+
+        Assert.Equal("6月5日,召开会议", Clause(new(2016, 6, 5), new(2016, 6, 5), "day").ToString());
+        Assert.Equal("6月5-7日,召开会议", Clause(new(2016, 6, 5), new(2016, 6, 7), "range").ToString());
+        Assert.Equal("5月31日-6月1日,召开会议", Clause(new(2016, 5, 31), new(2016, 6, 1), "range").ToString());
+        Assert.Equal("近日,召开会议", Clause(null, null, "approximate").ToString());
+        Assert.Equal("召开会议", Clause(null, null, "undated").ToString());
+    }
+
+    [Theory]
+    [InlineData("email,name", new[] { "email", "name" })]
+    [InlineData("a@b.org,\"王, 五\"", new[] { "a@b.org", "王, 五" })]
+    [InlineData("a@b.org,\"say \"\"hi\"\"\"", new[] { "a@b.org", "say \"hi\"" })]
+    [InlineData("\uFEFFemail,name\r", new[] { "email", "name" })]
+    public void CsvRecords(string line, string[] fields) => Assert.Equal(fields, Csv.ReadRecord(line));
+}
