@@ -53,6 +53,26 @@ public sealed class ImapIngestTests(DovecotServer dovecot) : IClassFixture<Dovec
     }
 
     [Fact]
+    public async Task TwoPollsAtOnce_StoreEachMessageOnce_AndNeitherFails()
+    {
+        var (harness, folder) = await NewHarnessAsync();
+        await using var _ = harness;
+        await dovecot.AppendAsync(Enumerable.Range(1, 30).Select(i => Reports.Plain(Suzhou, "苏州市科协6月工作情况", $"6月{i % 28 + 1}日,第{i}项活动。")), folder);
+
+        // As when a second worker, or an IDLE trigger beside the schedule, polls the same folder.
+        await Task.WhenAll(harness.Poller.PollAsync(null, CancellationToken.None), harness.Poller.PollAsync(null, CancellationToken.None));
+
+        var submissions = await harness.ListAsync();
+        Assert.Equal(30, submissions.Count(s => s.Status == Features.Intake.SubmissionStatus.Parsed));
+        Assert.DoesNotContain(submissions, s => s.Status == Features.Intake.SubmissionStatus.Received);
+        Assert.Equal(0, await dovecot.CountAsync(folder));
+
+        // Two MOVEs of the same messages at once may leave a copy twice in the processed folder
+        // (the server copies, then expunges); the submissions above are what count, and they are once.
+        Assert.InRange(await dovecot.CountAsync(folder + "-done"), 30, 60);
+    }
+
+    [Fact]
     public async Task Poll_DoesNotDuplicate_WhenUidValidityChangesBeforeTheMove()
     {
         var (harness, folder) = await NewHarnessAsync();

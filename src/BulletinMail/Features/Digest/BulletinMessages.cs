@@ -51,10 +51,11 @@ public sealed class BulletinMessages(SigningKeys keys, IOptions<DigestOptions> o
         message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribe}>, <mailto:{options.Value.SubmissionAddress ?? outbound.Value.From}?subject=unsubscribe>");
         message.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
         message.Headers.Add(HeaderId.Precedence, "bulk");
+        var bodies = Bodies(issue);
         message.Body = new MultipartAlternative
         {
-            new TextPart("plain") { Text = issue.TextBody.Replace(Bulletin.UnsubscribePlaceholder, unsubscribe, StringComparison.Ordinal) },
-            new TextPart("html") { Text = issue.HtmlBody.Replace(Bulletin.UnsubscribePlaceholder, WebUtility.HtmlEncode(unsubscribe), StringComparison.Ordinal) },
+            bodies.Text.Part(unsubscribe),
+            bodies.Html.Part(WebUtility.HtmlEncode(unsubscribe)),
         };
 
         if (signer.Value is { } dkim)
@@ -64,6 +65,133 @@ public sealed class BulletinMessages(SigningKeys keys, IOptions<DigestOptions> o
         }
 
         return message;
+    }
+
+    // The bodies are the same for everyone but the unsubscribe link: split once per issue, so
+    // that each copy only joins three pieces and base64-encodes them (the costly MIME work once).
+    private IssueBodies? bodies;
+
+    private sealed record IssueBodies(long IssueId, DateTimeOffset CompiledAt, BodyTemplate Text, BodyTemplate Html);
+
+    private IssueBodies Bodies(Issue issue)
+    {
+        var cached = bodies;
+        if (cached is not null && cached.IssueId == issue.Id && cached.CompiledAt == issue.CompiledAt)
+        {
+            return cached;
+        }
+
+        return bodies = new IssueBodies(issue.Id, issue.CompiledAt, new BodyTemplate("plain", issue.TextBody), new BodyTemplate("html", issue.HtmlBody));
+    }
+
+    /// <summary>
+    /// A body in base64, ready but for the unsubscribe link. Base64 lines hold 57 bytes each, so
+    /// everything before the line the link falls in is encoded once per issue; each copy encodes
+    /// only its last lines (the link and the footer) and streams the two parts one after the other.
+    /// </summary>
+    private sealed class BodyTemplate
+    {
+        private const int BytesPerLine = 57; // 76 base64 characters
+        private readonly string subtype;
+        private readonly byte[] encodedHead;
+        private readonly byte[] rest;
+        private readonly byte[] after;
+
+        public BodyTemplate(string subtype, string body)
+        {
+            this.subtype = subtype;
+            var at = body.IndexOf(Bulletin.UnsubscribePlaceholder, StringComparison.Ordinal);
+            var before = System.Text.Encoding.UTF8.GetBytes(at < 0 ? body : body[..at]);
+            var whole = before.Length / BytesPerLine * BytesPerLine;
+            encodedHead = Base64Lines(before.AsSpan(0, whole));
+            rest = before[whole..];
+            after = at < 0 ? [] : System.Text.Encoding.UTF8.GetBytes(body[(at + Bulletin.UnsubscribePlaceholder.Length)..].Replace(Bulletin.UnsubscribePlaceholder, string.Empty, StringComparison.Ordinal));
+        }
+
+        public TextPart Part(string link)
+        {
+            var linkBytes = System.Text.Encoding.UTF8.GetBytes(link);
+            var tail = new byte[rest.Length + linkBytes.Length + after.Length];
+            rest.CopyTo(tail, 0);
+            linkBytes.CopyTo(tail, rest.Length);
+            after.CopyTo(tail, rest.Length + linkBytes.Length);
+            var part = new TextPart(subtype)
+            {
+                ContentTransferEncoding = ContentEncoding.Base64,
+                Content = new MimeContent(new JoinedStream(encodedHead, Base64Lines(tail)), ContentEncoding.Base64),
+            };
+            part.ContentType.Charset = "utf-8";
+            return part;
+        }
+
+        private static byte[] Base64Lines(ReadOnlySpan<byte> data)
+        {
+            var lastLine = data.Length % BytesPerLine;
+            var output = new byte[(data.Length / BytesPerLine * 78) + (lastLine > 0 ? ((lastLine + 2) / 3 * 4) + 2 : 0)];
+            var written = 0;
+            for (var i = 0; i < data.Length; i += BytesPerLine)
+            {
+                System.Buffers.Text.Base64.EncodeToUtf8(data.Slice(i, Math.Min(BytesPerLine, data.Length - i)), output.AsSpan(written), out _, out var length);
+                written += length;
+                output[written++] = (byte)'\r';
+                output[written++] = (byte)'\n';
+            }
+
+            return output;
+        }
+    }
+
+    /// <summary>Two byte arrays read as one stream, without copying them together.</summary>
+    private sealed class JoinedStream(byte[] first, byte[] second) : Stream
+    {
+        private long position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => first.Length + second.Length;
+
+        public override long Position
+        {
+            get => position;
+            set => position = Math.Clamp(value, 0, Length);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var total = 0;
+            while (buffer.Length > 0 && position < Length)
+            {
+                var (source, start) = position < first.Length ? (first, (int)position) : (second, (int)(position - first.Length));
+                var length = Math.Min(buffer.Length, source.Length - start);
+                source.AsSpan(start, length).CopyTo(buffer);
+                buffer = buffer[length..];
+                position += length;
+                total += length;
+            }
+
+            return total;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            _ => Length + offset,
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static DkimSigner? CreateSigner(DigestOptions.DkimSettings dkim)

@@ -111,8 +111,11 @@ public sealed partial class BulletinSender(
             })
             : null;
 
-        // A pool of reused connections: each worker takes one for the whole run.
+        // A pool of reused connections: each worker takes one for the whole run. Outcomes go to one
+        // writer that commits whatever has accumulated, so a crash loses at most the few just sent.
         var channels = new System.Collections.Concurrent.ConcurrentBag<IDeliveryChannel>();
+        var outcomes = System.Threading.Channels.Channel.CreateUnbounded<DeliveryResult>(new() { SingleReader = true });
+        var writer = RecordOutcomesAsync(issue.Id, outcomes.Reader);
         try
         {
             while (await deliveries.RenewLeaseAsync(issue.Id, senderId, cancellationToken))
@@ -137,7 +140,7 @@ public sealed partial class BulletinSender(
                             using var lease = await limiter.AcquireAsync(1, ct);
                         }
 
-                        await DeliverAsync(issue, target, channel, ct);
+                        await outcomes.Writer.WriteAsync(await DeliverAsync(issue, target, channel, ct), ct);
                     }
                     finally
                     {
@@ -149,6 +152,8 @@ public sealed partial class BulletinSender(
         }
         finally
         {
+            outcomes.Writer.Complete();
+            await writer;
             foreach (var channel in channels)
             {
                 await channel.DisposeAsync();
@@ -156,26 +161,41 @@ public sealed partial class BulletinSender(
         }
     }
 
-    private async Task DeliverAsync(Issue issue, DeliveryTarget target, IDeliveryChannel channel, CancellationToken cancellationToken)
+    private async Task RecordOutcomesAsync(long issueId, System.Threading.Channels.ChannelReader<DeliveryResult> outcomes)
+    {
+        var pending = new List<DeliveryResult>();
+        while (await outcomes.WaitToReadAsync())
+        {
+            while (outcomes.TryRead(out var outcome))
+            {
+                pending.Add(outcome);
+            }
+
+            await deliveries.RecordAsync(issueId, pending, CancellationToken.None);
+            pending.Clear();
+        }
+    }
+
+    private async Task<DeliveryResult> DeliverAsync(Issue issue, DeliveryTarget target, IDeliveryChannel channel, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var message = messages.Create(issue, target.SubscriberId, target.Email, target.Name);
+        using var message = messages.Create(issue, target.SubscriberId, target.Email, target.Name);
         try
         {
             await channel.SendAsync(message, messages.EnvelopeFrom(issue.Id, target.SubscriberId), new MimeKit.MailboxAddress(target.Name ?? string.Empty, target.Email), cancellationToken);
-            await deliveries.MarkSentAsync(issue.Id, target.SubscriberId, CancellationToken.None);
+            return new DeliveryResult(target.SubscriberId, Sent: true);
         }
         catch (TransientDeliveryException ex)
         {
             DateTimeOffset? next = target.Attempts >= settings.MaxAttempts ? null : time.GetUtcNow() + (settings.RetryBase * Math.Pow(2, target.Attempts - 1));
-            await deliveries.MarkUnsentAsync(issue.Id, target.SubscriberId, ex.Message, next, CancellationToken.None);
             LogTransient(target.Email, ex.Message, next);
+            return new DeliveryResult(target.SubscriberId, Sent: false, ex.Message, next);
         }
         catch (PermanentDeliveryException ex)
         {
-            await deliveries.MarkUnsentAsync(issue.Id, target.SubscriberId, ex.Message, null, CancellationToken.None);
             await subscribers.RecordHardBounceAsync(target.SubscriberId, settings.HardBounceLimit, ex.Message, CancellationToken.None);
             LogPermanent(target.Email, ex.Message);
+            return new DeliveryResult(target.SubscriberId, Sent: false, ex.Message);
         }
     }
 

@@ -20,6 +20,10 @@ public sealed record DeliveryCounts(int Sent, int Failed, int Pending, int Retry
     public int Total => Sent + Failed + Pending;
 }
 
+/// <summary>What became of one delivery attempt.</summary>
+/// <param name="NextAttempt">When to try again after a temporary failure; null when sent, or failed for good.</param>
+public sealed record DeliveryResult(long SubscriberId, bool Sent, string? Error = null, DateTimeOffset? NextAttempt = null);
+
 /// <summary>One claimed delivery: to whom.</summary>
 public sealed record DeliveryTarget(long SubscriberId, string Email, string? Name, int Attempts);
 
@@ -112,23 +116,30 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         return targets;
     }
 
-    public async Task MarkSentAsync(long issueId, long subscriberId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records what became of deliveries, in one transaction: sent, or unsent with the error and
+    /// the time of the next attempt (none: failed for good).
+    /// </summary>
+    public async Task RecordAsync(long issueId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE deliveries SET status = 'sent', sent_at = @now, last_error = NULL WHERE issue_id = @issueId AND subscriber_id = @subscriberId",
-            new { issueId, subscriberId, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken));
-    }
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 0)
+        {
+            return;
+        }
 
-    /// <summary>A temporary failure: tried again at <paramref name="nextAttempt"/>, or failed when out of attempts (null).</summary>
-    public async Task MarkUnsentAsync(long issueId, long subscriberId, string error, DateTimeOffset? nextAttempt, CancellationToken cancellationToken)
-    {
+        var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE deliveries SET status = @status, next_attempt_at = @nextAttempt, last_error = @error WHERE issue_id = @issueId AND subscriber_id = @subscriberId",
-            new { issueId, subscriberId, error, nextAttempt, status = nextAttempt is null ? DeliveryStatus.Failed : DeliveryStatus.Retry },
+            """
+            UPDATE deliveries SET status = @Status, sent_at = CASE WHEN @Status = 'sent' THEN @now END, last_error = @Error, next_attempt_at = @NextAttempt
+            WHERE issue_id = @issueId AND subscriber_id = @SubscriberId
+            """,
+            results.Select(r => new { issueId, now, r.SubscriberId, r.Error, r.NextAttempt, Status = r.Sent ? DeliveryStatus.Sent : r.NextAttempt is null ? DeliveryStatus.Failed : DeliveryStatus.Retry }),
+            transaction,
             cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>A bounce that arrived later: the delivery failed after all.</summary>

@@ -126,7 +126,16 @@ public sealed class ImapMailbox(MailboxOptions.ImapSettings settings) : IMailbox
             var uids = items.Select(i => new UniqueId((uint)i.Uid!.Value)).ToList();
             var target = await GetOrCreateFolderAsync(quarantined ? settings.QuarantineFolder : settings.ProcessedFolder, cancellationToken);
             await folder.AddFlagsAsync(uids, MessageFlags.Seen, silent: true, cancellationToken);
-            await folder.MoveToAsync(uids, target, cancellationToken);
+            try
+            {
+                await folder.MoveToAsync(uids, target, cancellationToken);
+            }
+            catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
+            {
+                // Another poll (a second worker, an IDLE trigger beside the schedule, ingest --once)
+                // is moving them too. Their rows are committed; whatever it leaves behind, the next
+                // poll finds already recorded and moves.
+            }
         }
 
         private async Task<IMailFolder> GetOrCreateFolderAsync(string name, CancellationToken cancellationToken)

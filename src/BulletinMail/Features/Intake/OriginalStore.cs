@@ -50,13 +50,14 @@ public sealed class OriginalStore(DbConnectionFactory connections)
             var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             var path = PathOf(hash);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            if (File.Exists(path))
+            try
             {
-                File.Delete(temp);
+                File.Move(temp, path, overwrite: false);
             }
-            else
+            catch (IOException) when (File.Exists(path))
             {
-                File.Move(temp, path);
+                // Kept already (the same bytes, by their hash): by an earlier message, or by another poll just now.
+                File.Delete(temp);
             }
 
             return new StoredOriginal(hash, size, memory?.ToArray());
