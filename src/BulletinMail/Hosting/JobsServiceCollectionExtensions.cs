@@ -34,7 +34,7 @@ public static class JobsServiceCollectionExtensions
         return services;
     }
 
-    internal sealed class DatabaseStartup(DatabaseInitializer initializer) : IHostedService
+    private sealed class DatabaseStartup(DatabaseInitializer initializer) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
 

@@ -30,8 +30,8 @@ public static class WebApp
     public const string AdminPolicy = "admin";
     public const string SubscribeRateLimit = "subscribe";
 
-    /// <summary>Builds the application; <paramref name="jobs"/> false leaves out polling and scheduled jobs (tests of the pages alone).</summary>
-    public static WebApplication Build(IConfiguration configuration, bool jobs = true)
+    /// <summary>Builds the application: what <c>run</c> starts, and what the tests start on port 0.</summary>
+    public static WebApplication Build(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -46,14 +46,7 @@ public static class WebApp
         var services = builder.Services;
         services.AddStartupSummary().AddUnitRegistry(configuration).AddReportParser().AddExtraction()
             .AddStorage().AddIntake().AddOutbound().AddReview().AddDigest();
-        if (jobs)
-        {
-            services.AddJobs(configuration);
-        }
-        else
-        {
-            services.AddHostedService<JobsServiceCollectionExtensions.DatabaseStartup>();
-        }
+        services.AddJobs(configuration);
 
         services.AddHostedService<FirstAdmin>();
         AddWeb(services, AppConfiguration.DataDirectory(configuration));
@@ -62,7 +55,7 @@ public static class WebApp
 
         // Bad configuration stops start-up with one clear line, before the host logs a stack trace.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
-        Configure(app, jobs);
+        Configure(app);
         return app;
     }
 
@@ -127,7 +120,7 @@ public static class WebApp
         });
     }
 
-    private static void Configure(WebApplication app, bool jobs)
+    private static void Configure(WebApplication app)
     {
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/status/{0}");
@@ -145,11 +138,8 @@ public static class WebApp
         app.MapAssets();
         app.MapBulletinDocuments();
         app.MapRazorPages();
-        if (jobs)
-        {
-            // Hangfire's own filter would let anyone in; the endpoint's policy decides instead.
-            app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" }).RequireAuthorization(AdminPolicy);
-        }
+        // Hangfire's own filter would let anyone in; the endpoint's policy decides instead.
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" }).RequireAuthorization(AdminPolicy);
     }
 
     /// <summary>Who a change made on the web is attributed to in the audit log.</summary>
