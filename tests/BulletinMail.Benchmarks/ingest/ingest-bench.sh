@@ -101,7 +101,7 @@ export BULLETINMAIL_Mailbox__Kind=imap BULLETINMAIL_Mailbox__Imap__Host=127.0.0.
   BULLETINMAIL_Mailbox__Imap__Security=None BULLETINMAIL_Mailbox__Imap__User=submit BULLETINMAIL_Mailbox__Imap__Password=bench \
   BULLETINMAIL_Intake__Acknowledge=false BULLETINMAIL_Logging__LogLevel__Default=Warning
 start=$(date +%s.%N)
-$bm ingest --once 2>/dev/null & ingest_pid=$!
+${TRACE:-} $bm ingest --once 2>/dev/null & ingest_pid=$!
 peak=0
 while kill -0 "$ingest_pid" 2>/dev/null; do
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$ingest_pid/status" 2>/dev/null || echo 0)
