@@ -174,17 +174,24 @@ public sealed class MessageTextExtractor(ExtractionOptions limits)
 
         using var output = new MemoryStream();
         using var decoded = part.Content.Open();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = decoded.Read(buffer)) > 0)
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            size += read;
-            if (size > limit)
+            int read;
+            while ((read = decoded.Read(buffer)) > 0)
             {
-                return null;
-            }
+                size += read;
+                if (size > limit)
+                {
+                    return null;
+                }
 
-            output.Write(buffer, 0, read);
+                output.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return output.ToArray();

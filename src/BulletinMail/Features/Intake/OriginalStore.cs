@@ -27,24 +27,32 @@ public sealed class OriginalStore(DbConnectionFactory connections)
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var memory = new MemoryStream();
             long size = 0;
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
+            // Unbuffered file writes of pooled chunks: a message costs no fresh 80 KB buffers.
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
             {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
                 {
-                    size += read;
-                    sha.AppendData(buffer, 0, read);
-                    output.Write(buffer, 0, read);
-                    if (memory is not null && size <= keepInMemory)
+                    int read;
+                    while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
                     {
-                        memory.Write(buffer, 0, read);
-                    }
-                    else
-                    {
-                        memory = null;
+                        size += read;
+                        sha.AppendData(buffer, 0, read);
+                        output.Write(buffer, 0, read);
+                        if (memory is not null && size <= keepInMemory)
+                        {
+                            memory.Write(buffer, 0, read);
+                        }
+                        else
+                        {
+                            memory = null;
+                        }
                     }
                 }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
 
             var hash = Convert.ToHexStringLower(sha.GetHashAndReset());

@@ -151,12 +151,17 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     }
 
     // sort_order starts as the order submitted (submission, then clause), unique within a period;
-    // an editor's reordering swaps values, so later submissions still come after.
-    private const string InsertEntry = """
+    // an editor's reordering swaps values, so later submissions still come after. All of a
+    // report's entries travel as one JSON parameter: one statement, one binding, however many.
+    private const string InsertEntries = """
         INSERT INTO entries (submission_id, seq, period, unit, section, date_start, date_end, date_precision, date_text,
             text, confidence, warnings, inherited, status, sort_order, created_at, updated_at)
-        VALUES (@SubmissionId, @Seq, @Period, @Unit, @Section, @DateStart, @DateEnd, @DatePrecision, @DateText,
-            @Text, @Confidence, @Warnings, @Inherited, 'pending', @SubmissionId * 1000000 + @Seq, @Now, @Now)
+        SELECT @SubmissionId, r.value ->> '$.seq', @Period, r.value ->> '$.unit', r.value ->> '$.section',
+            r.value ->> '$.start', r.value ->> '$.end', r.value ->> '$.precision', r.value ->> '$.dateText',
+            r.value ->> '$.text', r.value ->> '$.confidence', r.value -> '$.warnings', r.value ->> '$.inherited',
+            'pending', @SubmissionId * 1000000 + (r.value ->> '$.seq'), @Now, @Now
+        FROM json_each(@Rows) AS r
+        WHERE true
         ON CONFLICT (submission_id, seq) DO NOTHING
         """;
 
@@ -208,12 +213,18 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     internal static async Task<int> InsertEntriesAsync(
         DbConnection connection, DbTransaction transaction, long submissionId, string period, IEnumerable<(int Seq, ParsedEntry Entry)> entries, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // One command for all entries: Dapper binds each row to the same prepared statement.
-        var rows = entries.Select(e => EntryRow(submissionId, e.Seq, period, e.Entry, now)).ToList();
-        return rows.Count == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(InsertEntry, rows, transaction, cancellationToken: cancellationToken));
+        var rows = entries.Select(e => new EntryJson(
+            e.Seq, e.Entry.Unit, e.Entry.Section, e.Entry.Date.Start?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            e.Entry.Date.End?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), e.Entry.Date.Precision.ToString().ToLowerInvariant(),
+            e.Entry.Date.Text, e.Entry.Text, e.Entry.Confidence, e.Entry.Warnings, e.Entry.Inherited ? 1 : 0)).ToList();
+        return rows.Count == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(
+            InsertEntries,
+            new { SubmissionId = submissionId, Period = period, Now = now, Rows = System.Text.Json.JsonSerializer.Serialize(rows, IntakeJsonContext.Default.ListEntryJson) },
+            transaction,
+            cancellationToken: cancellationToken));
     }
 
-    /// <summary>The parameters of one entry row, as <see cref="InsertEntry"/> names them.</summary>
+    /// <summary>The parameters of one entry row, named as the entries table's columns (for an update of one entry).</summary>
     internal static object EntryRow(long submissionId, int seq, string period, ParsedEntry entry, DateTimeOffset now) => new
     {
         SubmissionId = submissionId,
