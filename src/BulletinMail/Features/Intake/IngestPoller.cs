@@ -145,6 +145,7 @@ public sealed partial class IngestPoller(
     {
         var results = new Ingested[batch.Count];
         var toProcess = new List<(int Index, Submission? Recorded, long Id, byte[]? Content, RecordOutcome Outcome)>();
+        var fresh = new List<(int Index, NewSubmission Message, StoredOriginal Original)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var item = batch[i];
@@ -160,12 +161,20 @@ public sealed partial class IngestPoller(
                 continue;
             }
 
-            var original = downloaded[item];
-            var (recorded, outcome) = await RecordAsync(session, item, original, cancellationToken);
-            results[i] = new Ingested(item, recorded.Status, outcome);
-            if (recorded.Status == SubmissionStatus.Received)
+            fresh.Add((i, Describe(session, item, downloaded[item]), downloaded[item]));
+        }
+
+        // One transaction for the batch's new rows: committed before any of them is processed or completed.
+        var recorded = await submissions.RecordAllAsync([.. fresh.Select(f => f.Message)], cancellationToken);
+        for (var f = 0; f < fresh.Count; f++)
+        {
+            var (index, message, original) = fresh[f];
+            var (id, outcome, status) = recorded[f];
+            LogRecorded(id, outcome, batch[index].Uid, batch[index].SourceKey);
+            results[index] = new Ingested(batch[index], status, outcome);
+            if (status == SubmissionStatus.Received)
             {
-                toProcess.Add((i, recorded, recorded.Id, original.Content, outcome));
+                toProcess.Add((index, message.Stored(id, status, time.GetUtcNow()), id, original.Content, outcome));
             }
         }
 
@@ -180,11 +189,11 @@ public sealed partial class IngestPoller(
         return results;
     }
 
-    private async Task<(Submission Recorded, RecordOutcome Outcome)> RecordAsync(IMailboxSession session, MailboxItem item, StoredOriginal original, CancellationToken cancellationToken)
+    private NewSubmission Describe(IMailboxSession session, MailboxItem item, StoredOriginal original)
     {
         var headers = ReadHeaders(original.Content);
         var messageId = headers?[HeaderId.MessageId] is { Length: > 0 } raw ? MimeKit.Utils.MimeUtils.EnumerateReferences(raw).FirstOrDefault() ?? raw.Trim() : null;
-        var message = new NewSubmission(
+        return new NewSubmission(
             mailbox.Key,
             session.UidValidity,
             item.Uid,
@@ -197,9 +206,6 @@ public sealed partial class IngestPoller(
             headers?[HeaderId.Subject],
             headers?[HeaderId.InReplyTo] is { } inReplyTo ? MimeKit.Utils.MimeUtils.EnumerateReferences(inReplyTo).FirstOrDefault() : null,
             time.GetUtcNow());
-        var (id, outcome, status) = await submissions.RecordAsync(message, cancellationToken);
-        LogRecorded(id, outcome, item.Uid, item.SourceKey);
-        return (message.Stored(id, status, time.GetUtcNow()), outcome);
     }
 
     // Too large to keep in memory means too large to process: the headers are not needed.

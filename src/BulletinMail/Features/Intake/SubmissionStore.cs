@@ -71,6 +71,39 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
         }
     }
 
+    /// <summary>
+    /// Records a batch of messages in one transaction, in order (ids follow arrival), with the
+    /// outcomes <see cref="RecordAsync(NewSubmission, CancellationToken)"/> would give one by one.
+    /// If another poll records one of them at the same moment, the batch is recorded one by one.
+    /// </summary>
+    public async Task<IReadOnlyList<(long Id, RecordOutcome Outcome, string Status)>> RecordAllAsync(IReadOnlyList<NewSubmission> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var results = new List<(long, RecordOutcome, string)>(messages.Count);
+            foreach (var message in messages)
+            {
+                results.Add(await RecordAsync(connection, transaction, message, cancellationToken));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return results;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            var results = new List<(long, RecordOutcome, string)>(messages.Count);
+            foreach (var message in messages)
+            {
+                results.Add(await RecordAsync(message, cancellationToken));
+            }
+
+            return results;
+        }
+    }
+
     private async Task<(long Id, RecordOutcome Outcome, string Status)> RecordAsync(
         DbConnection connection, DbTransaction transaction, NewSubmission message, CancellationToken cancellationToken)
     {
