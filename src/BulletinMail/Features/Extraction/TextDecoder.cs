@@ -29,18 +29,25 @@ public static class TextDecoder
 
     private static readonly SearchValues<char> Common = SearchValues.Create(CommonCharacters);
 
-    static TextDecoder()
-    {
-        // Without this, .NET knows no GB18030, GBK or Big5, and MimeKit silently mis-decodes them.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-    }
+    // Without this, .NET knows no GB18030, GBK or Big5, and MimeKit silently mis-decodes them.
+    // (Static initializers run in order: the provider is there before the encodings below.)
+    private static readonly bool CodePages = RegisterCodePages();
 
     /// <summary>Call once at start-up so that every component sees the legacy code pages.</summary>
-    public static void EnsureCodePages() => _ = Common;
+    public static void EnsureCodePages() => _ = CodePages;
 
-    public static Encoding Gb18030 => Encoding.GetEncoding("GB18030");
+    // Looked up once: Encoding.GetEncoding takes the providers' lock on every call.
+    public static Encoding Gb18030 { get; } = Encoding.GetEncoding("GB18030");
 
-    public static Encoding Big5 => Encoding.GetEncoding("big5");
+    public static Encoding Big5 { get; } = Encoding.GetEncoding("big5");
+
+    private static readonly UTF8Encoding PlainUtf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private static bool RegisterCodePages()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return true;
+    }
 
     /// <summary>The encoding to read a declared charset with, or null when the label is unknown.</summary>
     public static Encoding? ForLabel(string? charset)
@@ -55,7 +62,7 @@ public static class TextDecoder
         {
             "gb2312" or "gbk" or "cp936" or "x-gbk" or "euc-cn" or "csgb2312" or "gb_2312-80" or "x-euc-cn" or "ms936" or "windows-936" or "gb18030" => Gb18030,
             "big5" or "big5-hkscs" or "cp950" or "x-x-big5" or "csbig5" => Big5,
-            "us-ascii" or "ascii" => new UTF8Encoding(false),
+            "us-ascii" or "ascii" => PlainUtf8,
             _ => TryGetEncoding(label),
         };
     }

@@ -20,7 +20,7 @@ public sealed class OriginalStore(DbConnectionFactory connections)
     public async Task<StoredOriginal> SaveAsync(Stream source, long keepInMemory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        Directory.CreateDirectory(Root);
+        EnsureDirectory(Root);
         var temp = Path.Combine(Root, $".incoming-{Guid.NewGuid():N}");
         try
         {
@@ -57,7 +57,7 @@ public sealed class OriginalStore(DbConnectionFactory connections)
 
             var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             var path = PathOf(hash);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            EnsureDirectory(Path.GetDirectoryName(path)!);
             try
             {
                 File.Move(temp, path, overwrite: false);
@@ -78,6 +78,18 @@ public sealed class OriginalStore(DbConnectionFactory connections)
     }
 
     /// <summary>The bytes of a stored original.</summary>
+    // 65,536 possible ab/cd folders: each is made once per process, not asked for at every message.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> madeDirectories = new(StringComparer.Ordinal);
+
+    private void EnsureDirectory(string path)
+    {
+        if (!madeDirectories.ContainsKey(path))
+        {
+            Directory.CreateDirectory(path);
+            madeDirectories.TryAdd(path, true);
+        }
+    }
+
     public Task<byte[]> ReadAsync(string sha256, CancellationToken cancellationToken) => File.ReadAllBytesAsync(PathOf(sha256), cancellationToken);
 
     public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256 + ".eml");
