@@ -103,6 +103,10 @@ public sealed class SmtpTransport(OutboundOptions.SmtpSettings settings) : IDeli
             {
                 await client.AuthenticateAsync(user, settings.Password ?? string.Empty, cancellationToken);
             }
+
+            // With SIZE, MailKit writes every message once just to measure it for MAIL FROM; a
+            // bulletin is tens of kilobytes, far below any relay's limit.
+            client.Capabilities &= ~SmtpCapabilities.Size;
         }
 
         private async Task DropAsync()
