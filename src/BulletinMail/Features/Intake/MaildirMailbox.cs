@@ -90,7 +90,15 @@ public sealed class MaildirMailbox(string path) : IMailboxSource
                 var target = System.IO.Path.Combine(path, "cur", $"{item.SourceKey}:2,{string.Concat(flags)}");
                 if (!string.Equals(file, target, StringComparison.Ordinal))
                 {
-                    File.Move(file, target, overwrite: false);
+                    try
+                    {
+                        File.Move(file, target, overwrite: false);
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        // Another poll (the worker's own beside ingest --once, a second worker) completed it
+                        // between our look and our move: its row is committed, there is nothing left to do.
+                    }
                 }
             }
 
