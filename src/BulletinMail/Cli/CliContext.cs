@@ -4,9 +4,6 @@ using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
-using BulletinMail.Features.Parsing;
-using BulletinMail.Features.Review;
-using BulletinMail.Features.Units;
 using BulletinMail.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,7 +55,7 @@ internal static class CliContext
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("BulletinMail", LogLevel.Warning)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction().AddStorage().AddIntake().AddOutbound().AddReview().AddDigest();
+        services.AddBulletinMail(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

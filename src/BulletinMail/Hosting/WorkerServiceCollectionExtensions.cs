@@ -1,9 +1,21 @@
+using BulletinMail.Data;
+using BulletinMail.Features.Bulletins;
+using BulletinMail.Features.Digest;
+using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
 
 namespace BulletinMail.Hosting;
 
 public static class WorkerServiceCollectionExtensions
 {
-    /// <summary>The worker's start-up summary (its parts register and validate their own options).</summary>
+    /// <summary>Every feature of BulletinMail, as both the worker and the one-shot commands use them (each registers and validates its own options).</summary>
+    public static IServiceCollection AddBulletinMail(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction().AddStorage().AddIntake().AddOutbound().AddReview().AddDigest();
+
+    /// <summary>The worker's start-up summary.</summary>
     public static IServiceCollection AddStartupSummary(this IServiceCollection services)
     {
         services.AddHostedService<StartupSummary>();

@@ -33,8 +33,11 @@ public sealed class DisplayFormat(IOptions<IntakeOptions> intake, TimeProvider t
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>The period a page was asked for (<c>YYYY-MM</c>), else the one editors most likely work on.</summary>
+    public Period PeriodOrDefault(string? requested) => Period.TryParse(requested, out var period) ? period : DefaultPeriod();
+
     /// <summary>The period editors most likely work on: last month, in the configured time zone (reports arrive after the month).</summary>
-    public Period DefaultPeriod()
+    private Period DefaultPeriod()
     {
         var today = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
         return new Period(today.Year, today.Month).AddMonths(-1);

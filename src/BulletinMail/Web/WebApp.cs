@@ -1,15 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using BulletinMail.Cli;
-using BulletinMail.Data;
 using BulletinMail.Features.Accounts;
-using BulletinMail.Features.Bulletins;
-using BulletinMail.Features.Digest;
-using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
-using BulletinMail.Features.Parsing;
-using BulletinMail.Features.Review;
-using BulletinMail.Features.Units;
 using BulletinMail.Hosting;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -44,8 +37,7 @@ public static class WebApp
         builder.WebHost.UseUrls(configuration["Web:Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
 
         var services = builder.Services;
-        services.AddStartupSummary().AddUnitRegistry(configuration).AddReportParser().AddExtraction()
-            .AddStorage().AddIntake().AddOutbound().AddReview().AddDigest();
+        services.AddStartupSummary().AddBulletinMail(configuration);
         services.AddJobs(configuration);
 
         services.AddHostedService<FirstAdmin>();

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using BulletinMail.Features.Bulletins;
-using BulletinMail.Hosting;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
@@ -87,22 +86,7 @@ public sealed class SmtpTransport(OutboundOptions.SmtpSettings settings) : IDeli
 
         private async Task ConnectAsync(CancellationToken cancellationToken)
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(settings.Host!, settings.Port, cancellationToken);
-                await client.ConnectAsync(socket, settings.Host!, settings.Port, MailSecurity.ToSocketOptions(settings.Security), cancellationToken);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-
-            if (settings.User is { Length: > 0 } user)
-            {
-                await client.AuthenticateAsync(user, settings.Password ?? string.Empty, cancellationToken);
-            }
+            await SmtpMailer.ConnectAsync(client, settings, cancellationToken);
 
             // With SIZE, MailKit writes every message once just to measure it for MAIL FROM; a
             // bulletin is tens of kilobytes, far below any relay's limit.

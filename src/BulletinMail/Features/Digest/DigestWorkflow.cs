@@ -20,12 +20,7 @@ public sealed class DigestWorkflow(
     /// <param name="allowEmpty">False: with no approved entries, compile nothing (no issue number is taken) and return null.</param>
     public async Task<Issue?> CompileAsync(Period period, string actor, bool allowEmpty, CancellationToken cancellationToken)
     {
-        var existing = await issues.GetAsync(period.ToString(), cancellationToken);
-        if (existing is { Frozen: true })
-        {
-            throw new IssueFrozenException($"issue {existing.Number} ({period}) is {existing.State}: it can no longer change");
-        }
-
+        // A frozen issue is refused where the draft is saved, in the same transaction that checks it.
         var number = await issues.NumberForAsync(period.ToString(), cancellationToken);
         var bulletin = await compiler.CompileAsync(period, number, cancellationToken);
         if (bulletin.EntryCount == 0 && !allowEmpty)

@@ -94,6 +94,6 @@ public sealed class ReviewQueueLoader(EntryStore entries, UnitStore units, UnitR
             sections,
             counts,
             [ReportParser.HeadlineSection, .. registry.Sections],
-            [.. registry.Units.OrderBy(u => u.Section is null ? int.MaxValue : registry.Sections.ToList().IndexOf(u.Section)).ThenBy(u => u.Order).Select(u => u.Name)]);
+            [.. registry.InBulletinOrder().Select(u => u.Name)]);
     }
 }

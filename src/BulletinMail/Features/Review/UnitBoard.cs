@@ -44,10 +44,7 @@ public sealed class UnitBoard(DbConnectionFactory connections, UnitStore units, 
             new { period = period.ToString() },
             cancellationToken: cancellationToken))).ToDictionary(r => r.Unit, r => r.At);
 
-        var sectionOrder = registry.Sections.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index);
-        var rows = registry.Units
-            .OrderBy(u => u.Section is { } s && sectionOrder.TryGetValue(s, out var i) ? i : int.MaxValue)
-            .ThenBy(u => u.Order)
+        var rows = registry.InBulletinOrder()
             .Select(unit =>
             {
                 var counts = monthly[unit.Name].ToDictionary(r => r.Period, r => r.Count);

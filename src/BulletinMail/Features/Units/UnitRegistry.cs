@@ -42,6 +42,18 @@ public sealed class UnitRegistry
 
     public IReadOnlyList<UnitDefinition> Units { get; }
 
+    /// <summary>The units as the bulletin prints them: by section in print order, then by order within it; units without a section last.</summary>
+    public IEnumerable<UnitDefinition> InBulletinOrder()
+    {
+        var sectionIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < Sections.Count; i++)
+        {
+            sectionIndex.TryAdd(Sections[i], i);
+        }
+
+        return Units.OrderBy(u => u.Section is { } s && sectionIndex.TryGetValue(s, out var i) ? i : int.MaxValue).ThenBy(u => u.Order);
+    }
+
     /// <summary>The unit a name (or alias, or name with 科协 appended) stands for.</summary>
     public UnitDefinition? FindByName(ReadOnlySpan<char> name)
     {

@@ -121,7 +121,7 @@ public sealed class DigestModel(
         return Back(period);
     }
 
-    private Period ChosenPeriod() => Features.Parsing.Period.TryParse(Period, out var period) ? period : format.DefaultPeriod();
+    private Period ChosenPeriod() => format.PeriodOrDefault(Period);
 
     private RedirectResult Back(Period period) => Redirect($"/digest?period={period}");
 }

@@ -38,12 +38,7 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Disp
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (!Features.Parsing.Period.TryParse(Period, out var period))
-        {
-            period = format.DefaultPeriod();
-        }
-
-        Period = period.ToString();
+        Period = format.PeriodOrDefault(Period).ToString();
         View = await queue.LoadAsync(Period, new QueueFilter(Blank(Status), Blank(Section), Blank(Unit), Low), cancellationToken);
         return Page();
     }

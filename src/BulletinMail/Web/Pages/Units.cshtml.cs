@@ -26,7 +26,7 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Shown = Features.Parsing.Period.TryParse(Period, out var period) ? period : format.DefaultPeriod();
+        Shown = format.PeriodOrDefault(Period);
         Period = Shown.ToString();
         var (registry, rows) = await board.LoadAsync(Shown, cancellationToken);
         Rows = rows;
