@@ -110,6 +110,16 @@ public sealed class IntakeHarness : IAsyncDisposable
     }
 }
 
+/// <summary>The mail the worker wrote to the outbox folder of a data folder (the embedded default outbound setting).</summary>
+public static class Outbox
+{
+    public static IReadOnlyList<MimeMessage> Read(string dataDirectory)
+    {
+        var folder = Path.Combine(dataDirectory, "outbox");
+        return Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.eml").Select(f => MimeMessage.Load(f))] : [];
+    }
+}
+
 /// <summary>Reports as units mail them: the registered sender of bulletin-021's units is <c>UNIT@units.example.org</c> where a test registers it.</summary>
 public static class Reports
 {

@@ -57,9 +57,7 @@ public sealed class ScheduleTests : IAsyncLifetime
     }
 
     private IReadOnlyList<MimeMessage> Outbox(string subjectPart) =>
-        [.. Directory.Exists(harness.Outbox)
-            ? Directory.GetFiles(harness.Outbox, "*.eml").Select(f => MimeMessage.Load(f)).Where(m => m.Subject?.Contains(subjectPart, StringComparison.Ordinal) == true)
-            : []];
+        [.. IntegrationTests.Outbox.Read(harness.DataDirectory).Where(m => m.Subject?.Contains(subjectPart, StringComparison.Ordinal) == true)];
 
     [Fact]
     public async Task TheMonth_RunsOnItsCalendar_EachTaskOnce()

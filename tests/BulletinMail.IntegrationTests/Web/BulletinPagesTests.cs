@@ -19,8 +19,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
 
     private T Get<T>() where T : notnull => web.Services.GetRequiredService<T>();
 
-    private IReadOnlyList<MimeMessage> Outbox() =>
-        [.. Directory.Exists(Path.Combine(web.DataDirectory, "outbox")) ? Directory.GetFiles(Path.Combine(web.DataDirectory, "outbox"), "*.eml").Select(f => MimeMessage.Load(f)) : []];
+    private IReadOnlyList<MimeMessage> Sent() => Outbox.Read(web.DataDirectory);
 
     [Fact]
     public async Task Subscribing_WaitsForTheLinkInTheMail()
@@ -30,7 +29,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(SubscriberStatus.Pending, (await Get<SubscriberStore>().FindAsync("new.reader@example.org", CancellationToken.None))!.Status);
 
-        var confirmation = Assert.Single(Outbox());
+        var confirmation = Assert.Single(Sent());
         Assert.Equal("new.reader@example.org", confirmation.To.Mailboxes.Single().Address);
         var link = new Uri(ConfirmLink().Match(confirmation.TextBody!).Value);
 
@@ -51,7 +50,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
     {
         await web.DeliverAsync(Reports.Plain("mail.reader@example.org", "订阅", "请把简报发给我。"));
         Assert.Equal(SubscriberStatus.Pending, (await Get<SubscriberStore>().FindAsync("mail.reader@example.org", CancellationToken.None))!.Status);
-        Assert.Contains(Outbox(), m => m.To.Mailboxes.Single().Address == "mail.reader@example.org" && m.TextBody!.Contains("/subscribe/confirm?token=", StringComparison.Ordinal));
+        Assert.Contains(Sent(), m => m.To.Mailboxes.Single().Address == "mail.reader@example.org" && m.TextBody!.Contains("/subscribe/confirm?token=", StringComparison.Ordinal));
 
         await Get<SubscriberStore>().AddAsync("leaving@example.org", null, "test", "test", CancellationToken.None);
         var submissions = await web.DeliverAsync(Reports.Plain("leaving@example.org", "unsubscribe", string.Empty));
@@ -81,7 +80,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await web.Client().GetAsync(new Uri("/digest/preview?period=2016-06", UriKind.Relative))).StatusCode); // editors only
 
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=test", new Dictionary<string, string> { ["email"] = "editor@example.org" });
-        Assert.Contains(Outbox(), m => m.Subject!.StartsWith("[TEST]", StringComparison.Ordinal) && m.To.Mailboxes.Single().Address == "editor@example.org");
+        Assert.Contains(Sent(), m => m.Subject!.StartsWith("[TEST]", StringComparison.Ordinal) && m.To.Mailboxes.Single().Address == "editor@example.org");
 
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=approve", new Dictionary<string, string>());
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string>());
@@ -92,7 +91,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
         }
 
         Assert.Equal(IssueState.Sent, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
-        Assert.Contains(Outbox(), m => m.To.Mailboxes.Single().Address == "reader@example.org" && m.Headers.Contains(HeaderId.ListUnsubscribePost));
+        Assert.Contains(Sent(), m => m.To.Mailboxes.Single().Address == "reader@example.org" && m.Headers.Contains(HeaderId.ListUnsubscribePost));
         var page = await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative));
         Assert.Contains("value=\"100\"", page, StringComparison.Ordinal); // the progress bar, full
 
