@@ -20,8 +20,8 @@ work=$(mktemp -d /tmp/bm-send-bench.XXXXXX)
 chmod 755 "$work"
 sink_pid=""
 trap 'kill "$sink_pid" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-dotnet build src/BulletinMail -c Release --verbosity quiet -nologo >/dev/null
-bm=(dotnet src/BulletinMail/bin/Release/net10.0/BulletinMail.dll --config config/appsettings.json --data "$work/data")
+dll=$(tests/BulletinMail.Benchmarks/publish.sh)
+bm=(dotnet "$dll" --config config/appsettings.json --data "$work/data")
 export BULLETINMAIL_Logging__LogLevel__Default=Warning
 
 "${bm[@]}" entries import ../shared/fixtures/bulletin-021.txt --period 2016-06 >/dev/null

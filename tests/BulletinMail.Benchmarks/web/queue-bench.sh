@@ -16,10 +16,9 @@ dpkg-query -W -f='${Status}' wrk 2>/dev/null | grep -q "install ok installed" \
 work=$(mktemp -d /tmp/bm-queue-bench.XXXXXX)
 worker_pid=""
 trap 'kill "$worker_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-dotnet build src/BulletinMail -c Release --verbosity quiet -nologo >/dev/null
-bin=src/BulletinMail/bin/Release/net10.0/BulletinMail
+dll=$(tests/BulletinMail.Benchmarks/publish.sh)
 python3 tests/BulletinMail.Benchmarks/web/generate-period.py "$work" "$units" "$per_unit"
-cli=("$bin" --config "$work/appsettings.json" --data "$work/data")
+cli=(dotnet "$dll" --config "$work/appsettings.json" --data "$work/data")
 "${cli[@]}" entries import "$work/report.txt" --period 2026-10
 echo "bench-password-1" | "${cli[@]}" users add bench --role editor 2>/dev/null
 

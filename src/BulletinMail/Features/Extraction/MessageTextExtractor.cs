@@ -70,10 +70,18 @@ public sealed class MessageTextExtractor(ExtractionOptions limits)
             return;
         }
 
-        var body = message.TextBody is { } plain && !string.IsNullOrWhiteSpace(plain) ? FindBody(message, "plain") : FindBody(message, "html");
+        // The plain body unless it is blank, else the HTML one; each decoded once.
+        var body = FindBody(message, "plain");
+        var text = body is null ? null : ReadText(body);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            body = FindBody(message, "html");
+            text = body is null ? null : ReadText(body);
+        }
+
         if (body is not null)
         {
-            AppendSection(state, ReadText(body));
+            AppendSection(state, text!);
         }
 
         foreach (var part in message.BodyParts)

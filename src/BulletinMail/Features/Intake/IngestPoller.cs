@@ -39,10 +39,16 @@ public sealed partial class IngestPoller(
     public async Task<IngestReport> PollAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var recovered = 0;
-        foreach (var id in await submissions.ListUnprocessedAsync(cancellationToken))
+        foreach (var ids in (await submissions.ListUnprocessedAsync(cancellationToken)).Chunk(BatchCount))
         {
-            await processor.ProcessAsync(id, cancellationToken);
-            recovered++;
+            var unprocessed = new List<(Submission, byte[]?)>();
+            foreach (var id in ids)
+            {
+                unprocessed.Add((await submissions.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"submission {id} does not exist"), null));
+            }
+
+            await processor.ProcessAllAsync(unprocessed, cancellationToken);
+            recovered += ids.Length;
         }
 
         long? uidValidity = null;
@@ -55,26 +61,23 @@ public sealed partial class IngestPoller(
             int done = 0, recorded = 0, duplicates = 0, quarantined = 0;
             long bytes = 0;
 
-            // A pipeline: the next batch downloads while this one is processed (processing never uses
-            // the mailbox connection), and a batch is completed only after every row of it is committed.
+            // A pipeline of three stages, a batch in each: the next batch downloads while this one is
+            // recorded, then decided (read, parsed) while the one before has its outcomes stored and
+            // is completed in the mailbox. The database has one writer at a time (record, then store),
+            // the mailbox connection one user at a time (download, then complete), and a batch leaves
+            // the inbox only after every row of it is committed.
             var batches = Batches(items).ToList();
             Task<Dictionary<MailboxItem, StoredOriginal>>? download = batches.Count > 0 ? DownloadAsync(session, batches[0], places, cancellationToken) : null;
-            for (var b = 0; b < batches.Count; b++)
+
+            async Task DecideAsync(RecordedBatch batch) =>
+                batch.Decided = await processor.DecideAllAsync([.. batch.ToProcess.Select(w => (w.Submission, w.Content))], cancellationToken);
+
+            async Task FinishAsync(RecordedBatch batch, Task? downloading)
             {
-                var downloaded = await download!;
-                var processing = IngestBatchAsync(session, batches[b], places, downloaded, cancellationToken);
-                download = b + 1 < batches.Count ? DownloadAsync(session, batches[b + 1], places, cancellationToken) : null;
-                Ingested[] results;
-                try
+                var results = await StoreAsync(batch, cancellationToken);
+                if (downloading is not null)
                 {
-                    results = await processing;
-                }
-                finally
-                {
-                    if (download is not null)
-                    {
-                        await Task.WhenAny(download); // the connection must be idle before it is used again
-                    }
+                    await Task.WhenAny(downloading); // the connection must be idle before it is used again
                 }
 
                 recorded += results.Count(r => r.Outcome is RecordOutcome.Created or RecordOutcome.Duplicate);
@@ -84,9 +87,44 @@ public sealed partial class IngestPoller(
                 // Only now, with every row of the batch committed, do the messages leave the inbox.
                 await session.CompleteAsync([.. results.Where(r => r.Status != SubmissionStatus.Quarantined).Select(r => r.Item)], quarantined: false, cancellationToken);
                 await session.CompleteAsync([.. results.Where(r => r.Status == SubmissionStatus.Quarantined).Select(r => r.Item)], quarantined: true, cancellationToken);
-                done += batches[b].Count;
-                bytes += batches[b].Sum(i => i.Size ?? 0);
+                done += results.Length;
+                bytes += results.Sum(r => r.Item.Size ?? 0);
                 progress?.Report(new IngestProgress(done, items.Count, bytes));
+            }
+
+            RecordedBatch? previous = null;
+            try
+            {
+                for (var b = 0; b <= batches.Count; b++)
+                {
+                    RecordedBatch? current = null;
+                    if (b < batches.Count)
+                    {
+                        var downloaded = await download!;
+                        download = b + 1 < batches.Count ? DownloadAsync(session, batches[b + 1], places, cancellationToken) : null;
+                        current = await RecordAsync(session, batches[b], places, downloaded, cancellationToken);
+                    }
+
+                    try
+                    {
+                        await Task.WhenAll(
+                            current is null ? Task.CompletedTask : DecideAsync(current),
+                            previous is null ? Task.CompletedTask : FinishAsync(previous, download));
+                    }
+                    finally
+                    {
+                        previous?.Dispose();
+                        previous = current;
+                    }
+                }
+            }
+            finally
+            {
+                previous?.Dispose();
+                if (download is not null)
+                {
+                    await Task.WhenAny(download); // nothing may use the connection as the session closes
+                }
             }
 
             await state.RecordPollAsync(mailbox.Key, uidValidity, null, cancellationToken);
@@ -127,6 +165,18 @@ public sealed partial class IngestPoller(
 
     private sealed record Ingested(MailboxItem Item, string Status, RecordOutcome Outcome);
 
+    // A batch recorded in the database: what each message came to so far, and those to process.
+    private sealed class RecordedBatch(Ingested[] results, List<(int Index, Submission Submission, byte[]? Content)> toProcess) : IDisposable
+    {
+        public Ingested[] Results { get; } = results;
+
+        public List<(int Index, Submission Submission, byte[]? Content)> ToProcess { get; } = toProcess;
+
+        public SubmissionProcessor.DecidedBatch? Decided { get; set; }
+
+        public void Dispose() => Decided?.Dispose();
+    }
+
     private async Task<Dictionary<MailboxItem, StoredOriginal>> DownloadAsync(
         IMailboxSession session, List<MailboxItem> batch, Dictionary<string, (long Id, string Status)> places, CancellationToken cancellationToken)
     {
@@ -137,14 +187,14 @@ public sealed partial class IngestPoller(
         return downloaded;
     }
 
-    // Records a batch in mailbox order (so submission ids follow arrival), then processes it, two
-    // (or as many as there are cores, up to four) messages at a time.
-    private async Task<Ingested[]> IngestBatchAsync(
+    // Records a batch's new messages in mailbox order (so submission ids follow arrival), in one
+    // transaction committed before any of them is processed or completed.
+    private async Task<RecordedBatch> RecordAsync(
         IMailboxSession session, List<MailboxItem> batch, Dictionary<string, (long Id, string Status)> places,
         Dictionary<MailboxItem, StoredOriginal> downloaded, CancellationToken cancellationToken)
     {
         var results = new Ingested[batch.Count];
-        var toProcess = new List<(int Index, Submission? Recorded, long Id, byte[]? Content, RecordOutcome Outcome)>();
+        var toProcess = new List<(int Index, Submission Submission, byte[]? Content)>();
         var fresh = new List<(int Index, NewSubmission Message, StoredOriginal Original)>();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -153,9 +203,9 @@ public sealed partial class IngestPoller(
             {
                 // Recorded before and not completed in the mailbox (a crash, a second poll): finish it.
                 results[i] = new Ingested(item, known.Status, RecordOutcome.AlreadyRecorded);
-                if (known.Status == SubmissionStatus.Received)
+                if (known.Status == SubmissionStatus.Received && await submissions.GetAsync(known.Id, cancellationToken) is { } unprocessed)
                 {
-                    toProcess.Add((i, null, known.Id, null, RecordOutcome.AlreadyRecorded));
+                    toProcess.Add((i, unprocessed, null));
                 }
 
                 continue;
@@ -164,7 +214,6 @@ public sealed partial class IngestPoller(
             fresh.Add((i, Describe(session, item, downloaded[item]), downloaded[item]));
         }
 
-        // One transaction for the batch's new rows: committed before any of them is processed or completed.
         var recorded = await submissions.RecordAllAsync([.. fresh.Select(f => f.Message)], cancellationToken);
         for (var f = 0; f < fresh.Count; f++)
         {
@@ -174,19 +223,24 @@ public sealed partial class IngestPoller(
             results[index] = new Ingested(batch[index], status, outcome);
             if (status == SubmissionStatus.Received)
             {
-                toProcess.Add((index, message.Stored(id, status, time.GetUtcNow()), id, original.Content, outcome));
+                toProcess.Add((index, message.Stored(id, status, time.GetUtcNow()), original.Content));
             }
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(toProcess, parallel, async (work, ct) =>
+        return new RecordedBatch(results, toProcess);
+    }
+
+    // Stores a decided batch's outcomes (one transaction); returns what each message came to.
+    private async Task<Ingested[]> StoreAsync(RecordedBatch batch, CancellationToken cancellationToken)
+    {
+        var statuses = await processor.CompleteAllAsync(batch.Decided!, cancellationToken);
+        for (var k = 0; k < batch.ToProcess.Count; k++)
         {
-            var status = work.Recorded is { } recorded
-                ? await processor.ProcessAsync(recorded, work.Content, ct)
-                : await processor.ProcessAsync(work.Id, ct);
-            results[work.Index] = new Ingested(batch[work.Index], status, work.Outcome);
-        });
-        return results;
+            var index = batch.ToProcess[k].Index;
+            batch.Results[index] = batch.Results[index] with { Status = statuses[k] };
+        }
+
+        return batch.Results;
     }
 
     private NewSubmission Describe(IMailboxSession session, MailboxItem item, StoredOriginal original)

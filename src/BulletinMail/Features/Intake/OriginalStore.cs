@@ -4,7 +4,7 @@ using BulletinMail.Data;
 namespace BulletinMail.Features.Intake;
 
 /// <summary>
-/// Keeps every original byte for byte, content-addressed: <c>originals/ab/cd/&lt;sha256&gt;.eml</c>
+/// Keeps every original byte for byte, content-addressed: <c>originals/ab/&lt;sha256&gt;.eml</c>
 /// under the data folder. Saving the same bytes twice writes once; a crash mid-write leaves only
 /// a temporary file, never a partial original.
 /// </summary>
@@ -25,7 +25,9 @@ public sealed class OriginalStore(DbConnectionFactory connections)
         try
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var memory = new MemoryStream();
+            // Sized up front when the source knows its length, and then handed over without a copy.
+            var expected = source.CanSeek ? source.Length - source.Position : 0;
+            var memory = new MemoryStream(expected is > 0 and <= int.MaxValue && expected <= keepInMemory ? (int)expected : 0);
             long size = 0;
             // Unbuffered file writes of pooled chunks: a message costs no fresh 80 KB buffers.
             var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -68,7 +70,7 @@ public sealed class OriginalStore(DbConnectionFactory connections)
                 File.Delete(temp);
             }
 
-            return new StoredOriginal(hash, size, memory?.ToArray());
+            return new StoredOriginal(hash, size, memory is null ? null : memory.Length == memory.Capacity ? memory.GetBuffer() : memory.ToArray());
         }
         catch
         {
@@ -77,8 +79,8 @@ public sealed class OriginalStore(DbConnectionFactory connections)
         }
     }
 
-    /// <summary>The bytes of a stored original.</summary>
-    // 65,536 possible ab/cd folders: each is made once per process, not asked for at every message.
+    // 256 folders (by the hash's first byte, as git keeps its objects): each made once per process,
+    // not asked for at every message; a deeper tree cost a new folder for nearly every message.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> madeDirectories = new(StringComparer.Ordinal);
 
     private void EnsureDirectory(string path)
@@ -90,9 +92,10 @@ public sealed class OriginalStore(DbConnectionFactory connections)
         }
     }
 
+    /// <summary>The bytes of a stored original.</summary>
     public Task<byte[]> ReadAsync(string sha256, CancellationToken cancellationToken) => File.ReadAllBytesAsync(PathOf(sha256), cancellationToken);
 
-    public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256 + ".eml");
+    public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256 + ".eml");
 
 }
 

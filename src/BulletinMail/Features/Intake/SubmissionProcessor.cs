@@ -41,18 +41,77 @@ public sealed partial class SubmissionProcessor(
     {
         var submission = await submissions.GetAsync(id, cancellationToken)
             ?? throw new InvalidOperationException($"submission {id} does not exist");
-        return await ProcessAsync(submission, null, cancellationToken);
+        return (await ProcessAllAsync([(submission, null)], cancellationToken))[0];
     }
 
-    /// <param name="submission">The submission as recorded; completing it is guarded by its stored status, so a stale copy is harmless.</param>
-    /// <param name="content">The original's bytes when the caller has them; else they are read from the original store.</param>
-    /// <returns>The status the submission ended with.</returns>
-    public Task<string> ProcessAsync(Submission submission, byte[]? content, CancellationToken cancellationToken)
+    /// <summary>Processes a batch of recorded submissions: <see cref="DecideAllAsync"/>, then <see cref="CompleteAllAsync"/>.</summary>
+    /// <returns>The status each submission ended with.</returns>
+    public async Task<string[]> ProcessAllAsync(IReadOnlyList<(Submission Submission, byte[]? Content)> work, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(submission);
-        return submission.Status != SubmissionStatus.Received
-            ? Task.FromResult(submission.Status)
-            : CompleteAsync(submission, content, null, cancellationToken);
+        using var decided = await DecideAllAsync(work, cancellationToken);
+        return await CompleteAllAsync(decided, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads and parses a batch of recorded submissions, as many at a time as there are cores (up
+    /// to four), and decides each one's outcome; stores nothing.
+    /// </summary>
+    /// <param name="work">Each submission as recorded (storing its outcome is guarded by its stored status, so a
+    /// stale copy is harmless) and the original's bytes when the caller has them (else they are read from the original store).</param>
+    public async Task<DecidedBatch> DecideAllAsync(IReadOnlyList<(Submission Submission, byte[]? Content)> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var registry = await RegistryAsync(cancellationToken);
+        var decided = new DecidedBatch([.. work.Select(w => w.Submission)], new Decision?[work.Count]);
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = cancellationToken };
+            await Parallel.ForAsync(0, work.Count, parallel, async (i, ct) =>
+            {
+                var (submission, content) = work[i];
+                if (submission.Status == SubmissionStatus.Received)
+                {
+                    decided.Decisions[i] = await DecideAsync(submission, registry, content, null, ct);
+                }
+            });
+            return decided;
+        }
+        catch
+        {
+            decided.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stores a decided batch's outcomes, all in one transaction, then acknowledges the reports parsed.</summary>
+    /// <returns>The status each submission ended with.</returns>
+    public Task<string[]> CompleteAllAsync(DecidedBatch decided, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decided);
+        return CompleteAsync(decided.Submissions, decided.Decisions, null, cancellationToken);
+    }
+
+    /// <summary>A batch read and decided, its outcomes not yet stored. Disposing it releases the parsed messages.</summary>
+    public sealed class DecidedBatch : IDisposable
+    {
+        internal DecidedBatch(IReadOnlyList<Submission> submissions, Decision?[] decisions)
+        {
+            Submissions = submissions;
+            Decisions = decisions;
+        }
+
+        internal IReadOnlyList<Submission> Submissions { get; }
+
+        internal Decision?[] Decisions { get; }
+
+        public void Dispose()
+        {
+            // MimeKit's content streams are disposable: no work left for the finalizer.
+            foreach (var decision in Decisions)
+            {
+                decision?.Message?.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -77,29 +136,46 @@ public sealed partial class SubmissionProcessor(
             cachedRegistry = null;
         }
 
-        return await CompleteAsync(submission, null, decision, cancellationToken);
+        var decided = await DecideAsync(submission, await RegistryAsync(cancellationToken), null, decision, cancellationToken);
+        using var message = decided.Message;
+        return (await CompleteAsync([submission], [decided], decision, cancellationToken))[0];
     }
 
-    private async Task<string> CompleteAsync(Submission submission, byte[]? content, EditorDecision? decision, CancellationToken cancellationToken)
+    // Stores the decided outcomes together (each only if its submission still has the status it
+    // was decided from), then acknowledges the reports the worker parsed.
+    private async Task<string[]> CompleteAsync(IReadOnlyList<Submission> batch, Decision?[] decided, EditorDecision? editor, CancellationToken cancellationToken)
     {
-        var id = submission.Id;
-        var registry = await RegistryAsync(cancellationToken);
-        var (outcome, message, entries) = await DecideAsync(submission, registry, content, decision, cancellationToken);
-        using var parsedMessage = message; // MimeKit's content streams are disposable: no work left for the finalizer
-        if (await submissions.CompleteAsync(outcome, cancellationToken, submission.Status, decision?.Actor))
+        var statuses = batch.Select(s => s.Status).ToArray();
+        var toStore = Enumerable.Range(0, batch.Count).Where(i => decided[i] is not null).ToList();
+        if (toStore.Count == 0)
         {
-            LogProcessed(id, outcome.Status, outcome.Reason ?? string.Empty, outcome.Entries.Count);
-            if (outcome.Status == SubmissionStatus.Parsed && message is not null && decision is null)
-            {
-                var stored = submission with { Status = outcome.Status, Unit = outcome.Unit, Period = outcome.Period };
-                await acknowledger.AcknowledgeAsync(stored, message, entries, cancellationToken);
-            }
-
-            return outcome.Status;
+            return statuses;
         }
 
-        // Another run completed it first: what it decided stands.
-        return (await submissions.GetAsync(id, cancellationToken))?.Status ?? outcome.Status;
+        // The status they were decided from: received for the worker's batches, held or quarantined for an editor's one.
+        var expected = batch[toStore[0]].Status;
+        var stored = await submissions.CompleteAllAsync([.. toStore.Select(i => decided[i]!.Outcome)], cancellationToken, expected, editor?.Actor);
+        for (var k = 0; k < toStore.Count; k++)
+        {
+            var i = toStore[k];
+            var (outcome, message, entries) = decided[i]!;
+            if (!stored[k])
+            {
+                // Another run completed it first: what it decided stands.
+                statuses[i] = (await submissions.GetAsync(outcome.Id, cancellationToken))?.Status ?? outcome.Status;
+                continue;
+            }
+
+            statuses[i] = outcome.Status;
+            LogProcessed(outcome.Id, outcome.Status, outcome.Reason ?? string.Empty, outcome.Entries.Count);
+            if (outcome.Status == SubmissionStatus.Parsed && message is not null && editor is null)
+            {
+                var submission = batch[i] with { Status = outcome.Status, Unit = outcome.Unit, Period = outcome.Period };
+                await acknowledger.AcknowledgeAsync(submission, message, entries, cancellationToken);
+            }
+        }
+
+        return statuses;
     }
 
     /// <summary>Reads a submission's original again with today's extractor and parser, storing nothing: what a re-parse would give.</summary>
@@ -149,7 +225,9 @@ public sealed partial class SubmissionProcessor(
         return registry;
     }
 
-    private async Task<(SubmissionOutcome Outcome, MimeMessage? Message, IReadOnlyList<ParsedEntry> Entries)> DecideAsync(
+    internal sealed record Decision(SubmissionOutcome Outcome, MimeMessage? Message, IReadOnlyList<ParsedEntry> Entries);
+
+    private async Task<Decision> DecideAsync(
         Submission submission, UnitRegistry registry, byte[]? content, EditorDecision? decision, CancellationToken cancellationToken)
     {
         SubmissionOutcome Outcome(string status, string? reason, string? unit = null, string? period = null, string? text = null,
@@ -162,7 +240,7 @@ public sealed partial class SubmissionProcessor(
         var limits = extraction.Value;
         if (submission.Size > limits.MaxInputBytes)
         {
-            return (Outcome(SubmissionStatus.Quarantined,
+            return new(Outcome(SubmissionStatus.Quarantined,
                 $"the message is {submission.Size / (1024.0 * 1024.0):0.#} MB, over the {limits.MaxInputBytes / (1024 * 1024)} MB limit (Extraction:MaxInputBytes); the original is kept"), null, []);
         }
 
@@ -181,18 +259,18 @@ public sealed partial class SubmissionProcessor(
                     ?? await subscriptions.HandleAsync(loaded, cancellationToken);
                 if (reason is not null)
                 {
-                    return (Outcome(SubmissionStatus.Ignored, reason), loaded, []);
+                    return new(Outcome(SubmissionStatus.Ignored, reason), loaded, []);
                 }
 
                 document = new MessageTextExtractor(limits).Extract(loaded);
             }
             catch (FormatException ex)
             {
-                return (Outcome(SubmissionStatus.Quarantined, $"not a readable mail message: {ex.Message}"), null, []);
+                return new(Outcome(SubmissionStatus.Quarantined, $"not a readable mail message: {ex.Message}"), null, []);
             }
             catch (ExtractionException ex)
             {
-                return (Outcome(SubmissionStatus.Quarantined, ex.Message), loaded, []);
+                return new(Outcome(SubmissionStatus.Quarantined, ex.Message), loaded, []);
             }
         }
 
@@ -210,33 +288,33 @@ public sealed partial class SubmissionProcessor(
 
         if (sender is null && decision?.Unit is { } missing)
         {
-            return (Held($"there is no unit {missing} in the registry"), message, []);
+            return new(Held($"there is no unit {missing} in the registry"), message, []);
         }
 
         if (sender is null)
         {
-            return (Held($"unknown sender {submission.FromAddress}: assign a unit (and remember the sender) or discard"), message, []);
+            return new(Held($"unknown sender {submission.FromAddress}: assign a unit (and remember the sender) or discard"), message, []);
         }
 
         // An editor who releases a message has looked at its sender: their word overrides the header.
         if (decision is null && SenderTrust.FailedAuthentication(message, intake.Value.AuthServId) is { } untrusted)
         {
-            return (Held(untrusted), message, []);
+            return new(Held(untrusted), message, []);
         }
 
         if (report is null)
         {
-            return (Held("cannot tell which month the report is for (no month in the subject or the text)"), message, []);
+            return new(Held("cannot tell which month the report is for (no month in the subject or the text)"), message, []);
         }
 
         if (report.Entries.Count == 0)
         {
             var why = failedAttachments.Count > 0 ? $"no entries found; unreadable attachments: {string.Join("; ", failedAttachments)}" : "no dated entries found in the text";
-            return (Held(why), message, []);
+            return new(Held(why), message, []);
         }
 
         var supersedes = await FindCorrectedAsync(submission, sender.Name, report.Period.ToString(), cancellationToken);
-        return (Outcome(SubmissionStatus.Parsed, null, sender.Name, report.Period.ToString(), document.Text,
+        return new(Outcome(SubmissionStatus.Parsed, null, sender.Name, report.Period.ToString(), document.Text,
             [.. warnings, .. failedAttachments.Select(f => $"attachment-failed: {f}")], document.Attachments, report.Entries, supersedes), message, report.Entries);
     }
 

@@ -184,17 +184,12 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     }
 
     // sort_order starts as the order submitted (submission, then clause), unique within a period;
-    // an editor's reordering swaps values, so later submissions still come after. All of a
-    // report's entries travel as one JSON parameter: one statement, one binding, however many.
-    private const string InsertEntries = """
+    // an editor's reordering swaps values, so later submissions still come after.
+    private const string InsertEntry = """
         INSERT INTO entries (submission_id, seq, period, unit, section, date_start, date_end, date_precision, date_text,
             text, confidence, warnings, inherited, status, sort_order, created_at, updated_at)
-        SELECT @SubmissionId, r.value ->> '$.seq', @Period, r.value ->> '$.unit', r.value ->> '$.section',
-            r.value ->> '$.start', r.value ->> '$.end', r.value ->> '$.precision', r.value ->> '$.dateText',
-            r.value ->> '$.text', r.value ->> '$.confidence', r.value -> '$.warnings', r.value ->> '$.inherited',
-            'pending', @SubmissionId * 1000000 + (r.value ->> '$.seq'), @Now, @Now
-        FROM json_each(@Rows) AS r
-        WHERE true
+        VALUES (@SubmissionId, @Seq, @Period, @Unit, @Section, @Start, @End, @Precision, @DateText,
+            @Text, @Confidence, @Warnings, @Inherited, 'pending', @SubmissionId * 1000000 + @Seq, @Now, @Now)
         ON CONFLICT (submission_id, seq) DO NOTHING
         """;
 
@@ -208,12 +203,38 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     /// <param name="expected">The status the submission must still have: <c>received</c>, or <c>held</c>/<c>quarantined</c> when an editor decides.</param>
     /// <param name="actor">The editor who decided, audited; null for the worker.</param>
     /// <returns>False when the submission was already processed (by another run of the same job, or another editor).</returns>
-    public async Task<bool> CompleteAsync(SubmissionOutcome outcome, CancellationToken cancellationToken, string expected = SubmissionStatus.Received, string? actor = null)
+    public async Task<bool> CompleteAsync(SubmissionOutcome outcome, CancellationToken cancellationToken, string expected = SubmissionStatus.Received, string? actor = null) =>
+        (await CompleteAllAsync([outcome], cancellationToken, expected, actor))[0];
+
+    /// <summary>
+    /// Stores the outcomes of a batch and their entries, all in one transaction (one commit, and
+    /// no writers of the same process waiting on each other's locks), each submission once.
+    /// </summary>
+    /// <returns>For each outcome, whether it was stored: false when that submission was already processed.</returns>
+    public async Task<bool[]> CompleteAllAsync(IReadOnlyList<SubmissionOutcome> outcomes, CancellationToken cancellationToken, string expected = SubmissionStatus.Received, string? actor = null)
     {
-        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var completed = new bool[outcomes.Count];
+        if (outcomes.Count == 0)
+        {
+            return completed;
+        }
+
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            completed[i] = await CompleteAsync(connection, transaction, outcomes[i], expected, actor, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return completed;
+    }
+
+    private static async Task<bool> CompleteAsync(
+        DbConnection connection, DbTransaction transaction, SubmissionOutcome outcome, string expected, string? actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             Complete,
             new { outcome.Id, outcome.Status, outcome.Reason, outcome.Unit, outcome.Period, outcome.Text, outcome.Warnings, outcome.Attachments, Now = now, Expected = expected },
@@ -237,7 +258,6 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
             await SupersedeAsync(connection, transaction, earlier, outcome.Id, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
@@ -246,15 +266,44 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     internal static async Task<int> InsertEntriesAsync(
         DbConnection connection, DbTransaction transaction, long submissionId, string period, IEnumerable<(int Seq, ParsedEntry Entry)> entries, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var rows = entries.Select(e => new EntryJson(
-            e.Seq, e.Entry.Unit, e.Entry.Section, e.Entry.Date.Start?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            e.Entry.Date.End?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), e.Entry.Date.Precision.ToString().ToLowerInvariant(),
-            e.Entry.Date.Text, e.Entry.Text, e.Entry.Confidence, e.Entry.Warnings, e.Entry.Inherited ? 1 : 0)).ToList();
-        return rows.Count == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(
-            InsertEntries,
-            new { SubmissionId = submissionId, Period = period, Now = now, Rows = System.Text.Json.JsonSerializer.Serialize(rows, IntakeJsonContext.Default.ListEntryJson) },
-            transaction,
-            cancellationToken: cancellationToken));
+        // One command prepared once and executed per entry with new values: no statement parsed,
+        // no parameter object built, per row.
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertEntry;
+        DbParameter Parameter(string name, object? value = null)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }
+
+        Parameter("@SubmissionId", submissionId);
+        Parameter("@Period", period);
+        Parameter("@Now", DapperTypeHandlers.Format(now));
+        var (seq, unit, section, start, end, precision, dateText, text, confidence, warnings, inherited) = (
+            Parameter("@Seq"), Parameter("@Unit"), Parameter("@Section"), Parameter("@Start"), Parameter("@End"), Parameter("@Precision"),
+            Parameter("@DateText"), Parameter("@Text"), Parameter("@Confidence"), Parameter("@Warnings"), Parameter("@Inherited"));
+        var inserted = 0;
+        foreach (var (number, entry) in entries)
+        {
+            seq.Value = number;
+            unit.Value = (object?)entry.Unit ?? DBNull.Value;
+            section.Value = (object?)entry.Section ?? DBNull.Value;
+            start.Value = (object?)entry.Date.Start?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? DBNull.Value;
+            end.Value = (object?)entry.Date.End?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? DBNull.Value;
+            precision.Value = entry.Date.Precision.ToString().ToLowerInvariant();
+            dateText.Value = (object?)entry.Date.Text ?? DBNull.Value;
+            text.Value = entry.Text;
+            confidence.Value = entry.Confidence;
+            warnings.Value = entry.Warnings.Count == 0 ? "[]" : System.Text.Json.JsonSerializer.Serialize(entry.Warnings, IntakeJsonContext.Default.IReadOnlyListString);
+            inherited.Value = entry.Inherited ? 1 : 0;
+            inserted += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return inserted;
     }
 
     /// <summary>The parameters of one entry row, named as the entries table's columns (for an update of one entry).</summary>
