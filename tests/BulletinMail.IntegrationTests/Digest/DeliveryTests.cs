@@ -139,7 +139,12 @@ public sealed class DeliveryTests(MailSystem mail) : IClassFixture<MailSystem>, 
             await Get<IngestPoller>().PollAsync(null, CancellationToken.None);
         }
 
-        Assert.Equal("failed", (await DeliveriesAsync())[gone].Status);
+        if ((await DeliveriesAsync())[gone].Status != "failed")
+        {
+            var seen = await Get<SubmissionStore>().ListAsync(null, null, CancellationToken.None);
+            Assert.Fail($"no bounce matched within 30 s; submissions: {string.Join("; ", seen.Select(s => $"{s.Id} {s.Status} from {s.FromAddress}: {s.Subject} ({s.Reason})"))}");
+        }
+
         var bounced = (await subscribers.FindAsync(gone, CancellationToken.None))!;
         Assert.Equal((1L, SubscriberStatus.Suspended), (bounced.HardBounces, bounced.Status));
         var submission = (await Get<SubmissionStore>().ListAsync(null, null, CancellationToken.None)).Single(s => s.Reason?.Contains("a bounce for subscriber", StringComparison.Ordinal) == true);

@@ -56,6 +56,28 @@ public sealed class BulletinMessagesTests
     }
 
     [Fact]
+    public async Task WrittenForSmtp_TheCopyIsTheBytesMimeKitWouldWrite()
+    {
+        // The parts write their encoded bytes as they are when lines end in CRLF: the result must be
+        // what MimeKit writes for the same message with its own parts (read back, written again).
+        using var message = Messages().Create(Issue, 41, "a@example.org", "甲");
+        var smtp = new FormatOptions { NewLineFormat = NewLineFormat.Dos };
+        using var direct = new MemoryStream();
+        message.WriteTo(smtp, direct);
+        using var asynchronous = new MemoryStream();
+        await message.WriteToAsync(smtp, asynchronous);
+
+        direct.Position = 0;
+        using var reread = MimeMessage.Load(direct);
+        using var byMimeKit = new MemoryStream();
+        reread.WriteTo(smtp, byMimeKit);
+
+        Assert.Equal(byMimeKit.ToArray(), direct.ToArray());
+        Assert.Equal(direct.ToArray(), asynchronous.ToArray());
+        Assert.EndsWith($"退订:{Messages().UnsubscribeUrl(41)}\n", reread.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WithAKey_TheCopyIsDkimSigned_OverTheListHeaders()
     {
         using var rsa = RSA.Create(2048);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -111,49 +112,17 @@ public sealed partial class BulletinSender(
             })
             : null;
 
-        // A pool of reused connections: each worker takes one for the whole run. Outcomes go to one
-        // writer that commits whatever has accumulated, so a crash loses at most the few just sent.
+        // A pool of reused connections: each worker takes one for the whole run. Passes repeat until
+        // one finds nothing due: a 4xx whose retry is already due (a short RetryBase) goes in the next.
         var channels = new System.Collections.Concurrent.ConcurrentBag<IDeliveryChannel>();
-        var outcomes = System.Threading.Channels.Channel.CreateUnbounded<DeliveryResult>(new() { SingleReader = true });
-        var writer = RecordOutcomesAsync(issue.Id, outcomes.Reader);
         try
         {
-            while (await deliveries.RenewLeaseAsync(issue.Id, senderId, cancellationToken))
+            while (await SendPassAsync(issue, channels, limiter, progress, cancellationToken) > 0)
             {
-                var batch = await deliveries.ClaimAsync(issue.Id, settings.BatchSize, cancellationToken);
-                if (batch.Count == 0)
-                {
-                    return;
-                }
-
-                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = transport.Concurrency, CancellationToken = cancellationToken }, async (target, ct) =>
-                {
-                    if (!channels.TryTake(out var channel))
-                    {
-                        channel = await transport.OpenAsync(ct);
-                    }
-
-                    try
-                    {
-                        if (limiter is not null)
-                        {
-                            using var lease = await limiter.AcquireAsync(1, ct);
-                        }
-
-                        await outcomes.Writer.WriteAsync(await DeliverAsync(issue, target, channel, ct), ct);
-                    }
-                    finally
-                    {
-                        channels.Add(channel);
-                    }
-                });
-                progress?.Report(await deliveries.CountsAsync(issue.Id, cancellationToken));
             }
         }
         finally
         {
-            outcomes.Writer.Complete();
-            await writer;
             foreach (var channel in channels)
             {
                 await channel.DisposeAsync();
@@ -161,7 +130,92 @@ public sealed partial class BulletinSender(
         }
     }
 
-    private async Task RecordOutcomesAsync(long issueId, System.Threading.Channels.ChannelReader<DeliveryResult> outcomes)
+    // One pass over what is due. Claims run a batch ahead of the sending, so that no connection
+    // waits for the database; outcomes go to one writer that commits whatever has accumulated, so
+    // a crash loses at most the few just sent. Returns how many were claimed.
+    private async Task<int> SendPassAsync(
+        Issue issue, System.Collections.Concurrent.ConcurrentBag<IDeliveryChannel> channels, RateLimiter? limiter, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
+    {
+        var due = Channel.CreateBounded<DeliveryTarget>(new BoundedChannelOptions(options.Value.BatchSize) { SingleWriter = true });
+        var outcomes = Channel.CreateUnbounded<DeliveryResult>(new() { SingleReader = true });
+        var writer = RecordOutcomesAsync(issue.Id, outcomes.Reader);
+        using var stopClaiming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var claimer = ClaimAsync(issue, due.Writer, progress, stopClaiming.Token);
+        try
+        {
+            await Parallel.ForEachAsync(due.Reader.ReadAllAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = transport.Concurrency, CancellationToken = cancellationToken }, async (target, ct) =>
+            {
+                if (!channels.TryTake(out var channel))
+                {
+                    channel = await transport.OpenAsync(ct);
+                }
+
+                try
+                {
+                    if (limiter is not null)
+                    {
+                        using var lease = await limiter.AcquireAsync(1, ct);
+                    }
+
+                    await outcomes.Writer.WriteAsync(await DeliverAsync(issue, target, channel, ct), ct);
+                }
+                finally
+                {
+                    channels.Add(channel);
+                }
+            });
+        }
+        finally
+        {
+            await stopClaiming.CancelAsync();
+            await claimer;
+            outcomes.Writer.Complete();
+            await writer;
+        }
+
+        return await claimer;
+    }
+
+    // Claims due deliveries a batch at a time, renewing the lease each time, until none is due or
+    // the lease is lost; returns how many. Never throws: a failure completes the queue with it,
+    // for the senders to see.
+    private async Task<int> ClaimAsync(Issue issue, ChannelWriter<DeliveryTarget> due, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        var claimed = 0;
+        try
+        {
+            while (await deliveries.RenewLeaseAsync(issue.Id, senderId, cancellationToken))
+            {
+                var batch = await deliveries.ClaimAsync(issue.Id, options.Value.BatchSize, cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                claimed += batch.Count;
+
+                foreach (var target in batch)
+                {
+                    await due.WriteAsync(target, cancellationToken);
+                }
+
+                progress?.Report(await deliveries.CountsAsync(issue.Id, cancellationToken));
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            due.TryComplete(failure);
+        }
+
+        return claimed;
+    }
+
+    private async Task RecordOutcomesAsync(long issueId, ChannelReader<DeliveryResult> outcomes)
     {
         var pending = new List<DeliveryResult>();
         while (await outcomes.WaitToReadAsync())

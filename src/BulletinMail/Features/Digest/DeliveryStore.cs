@@ -118,7 +118,8 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
 
     /// <summary>
     /// Records what became of deliveries, in one transaction: sent, or unsent with the error and
-    /// the time of the next attempt (none: failed for good).
+    /// the time of the next attempt (none: failed for good). Only a row still in flight changes: a
+    /// bounce can come back (and fail the row) before its "sent" is recorded, and must stand.
     /// </summary>
     public async Task RecordAsync(long issueId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
     {
@@ -134,7 +135,7 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE deliveries SET status = @Status, sent_at = CASE WHEN @Status = 'sent' THEN @now END, last_error = @Error, next_attempt_at = @NextAttempt
-            WHERE issue_id = @issueId AND subscriber_id = @SubscriberId
+            WHERE issue_id = @issueId AND subscriber_id = @SubscriberId AND status = 'sending'
             """,
             results.Select(r => new { issueId, now, r.SubscriberId, r.Error, r.NextAttempt, Status = r.Sent ? DeliveryStatus.Sent : r.NextAttempt is null ? DeliveryStatus.Failed : DeliveryStatus.Retry }),
             transaction,

@@ -75,7 +75,7 @@ public sealed class SigningKeys
             return false;
         }
 
-        var parts = localPart["bounces+".Length..].Split('-');
+        var parts = localPart["bounces+".Length..].Split('-', 3); // the MAC (base64url) may hold a '-' itself
         return parts.Length == 3 && long.TryParse(parts[0], out issueId) && long.TryParse(parts[1], out subscriberId)
             && Same(parts[2].ToLowerInvariant(), Mac($"bounce:{issueId}:{subscriberId}", 8).ToLowerInvariant());
     }
