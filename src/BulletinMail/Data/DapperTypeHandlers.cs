@@ -5,8 +5,11 @@ using Dapper;
 namespace BulletinMail.Data;
 
 /// <summary>
-/// How dates and instants travel through Dapper: <see cref="DateOnly"/> as <c>yyyy-MM-dd</c>,
-/// <see cref="DateTimeOffset"/> as UTC ISO-8601 text, so that they sort and compare as text in SQL.
+/// How dates and instants travel through Dapper: <see cref="DateOnly"/> as <c>yyyy-MM-dd</c>;
+/// <see cref="DateTimeOffset"/> as Microsoft.Data.Sqlite writes it (<c>2016-07-03 01:00:00.5+00:00</c>:
+/// Dapper hands such parameters to the provider as they are, never to a handler). Every instant
+/// we store is UTC, so the text sorts and compares in time order; code that binds parameters
+/// itself passes the <see cref="DateTimeOffset"/> too, never text of its own.
 /// </summary>
 public static class DapperTypeHandlers
 {
@@ -22,9 +25,6 @@ public static class DapperTypeHandlers
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
     }
-
-    public static string Format(DateTimeOffset instant) =>
-        instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     public static DateTimeOffset ParseInstant(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
@@ -47,11 +47,7 @@ public static class DapperTypeHandlers
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            parameter.DbType = DbType.String;
-            parameter.Value = Format(value);
-        }
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value;
 
         public override DateTimeOffset Parse(object value) => value switch
         {

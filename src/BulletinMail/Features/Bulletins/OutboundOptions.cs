@@ -49,5 +49,9 @@ public sealed class OutboundOptions : IValidatableObject
 
         [Range(0, 10_000)]
         public int MaxPerSecond { get; set; }
+
+        /// <summary>How long one bulletin message may take, connecting included, before it is given up and retried later.</summary>
+        [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+        public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromMinutes(2);
     }
 }

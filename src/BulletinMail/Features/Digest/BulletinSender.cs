@@ -131,19 +131,21 @@ public sealed partial class BulletinSender(
     }
 
     // One pass over what is due. Claims run a batch ahead of the sending, so that no connection
-    // waits for the database; outcomes go to one writer that commits whatever has accumulated, so
-    // a crash loses at most the few just sent. Returns how many were claimed.
+    // waits for the database. Outcomes go to one writer that commits whatever has accumulated; a
+    // connection sends its next message only once the outcome of its last is committed, so a
+    // crash can send again at most one message per connection. Returns how many were claimed.
     private async Task<int> SendPassAsync(
         Issue issue, System.Collections.Concurrent.ConcurrentBag<IDeliveryChannel> channels, RateLimiter? limiter, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
     {
         var due = Channel.CreateBounded<DeliveryTarget>(new BoundedChannelOptions(options.Value.BatchSize) { SingleWriter = true });
         var outcomes = Channel.CreateUnbounded<DeliveryResult>(new() { SingleReader = true });
-        var writer = RecordOutcomesAsync(issue.Id, outcomes.Reader);
-        using var stopClaiming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var claimer = ClaimAsync(issue, due.Writer, progress, stopClaiming.Token);
+        using var unrecorded = new SemaphoreSlim(transport.Concurrency);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writer = RecordOutcomesAsync(issue.Id, outcomes.Reader, unrecorded, stop);
+        var claimer = ClaimAsync(issue, due.Writer, progress, stop.Token);
         try
         {
-            await Parallel.ForEachAsync(due.Reader.ReadAllAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = transport.Concurrency, CancellationToken = cancellationToken }, async (target, ct) =>
+            await Parallel.ForEachAsync(due.Reader.ReadAllAsync(stop.Token), new ParallelOptions { MaxDegreeOfParallelism = transport.Concurrency, CancellationToken = stop.Token }, async (target, ct) =>
             {
                 if (!channels.TryTake(out var channel))
                 {
@@ -157,6 +159,7 @@ public sealed partial class BulletinSender(
                         using var lease = await limiter.AcquireAsync(1, ct);
                     }
 
+                    await unrecorded.WaitAsync(ct);
                     await outcomes.Writer.WriteAsync(await DeliverAsync(issue, target, channel, ct), ct);
                 }
                 finally
@@ -167,10 +170,10 @@ public sealed partial class BulletinSender(
         }
         finally
         {
-            await stopClaiming.CancelAsync();
+            await stop.CancelAsync(); // the claimer, when the senders stopped first
             await claimer;
             outcomes.Writer.Complete();
-            await writer;
+            await writer; // its failure, if it stopped the pass, is the one to report
         }
 
         return await claimer;
@@ -215,18 +218,30 @@ public sealed partial class BulletinSender(
         return claimed;
     }
 
-    private async Task RecordOutcomesAsync(long issueId, ChannelReader<DeliveryResult> outcomes)
+    // Commits whatever outcomes have accumulated, then lets as many more messages go out. If the
+    // database fails, the pass stops: nothing more is sent that could not be recorded.
+    private async Task RecordOutcomesAsync(long issueId, ChannelReader<DeliveryResult> outcomes, SemaphoreSlim unrecorded, CancellationTokenSource stop)
     {
-        var pending = new List<DeliveryResult>();
-        while (await outcomes.WaitToReadAsync())
+        try
         {
-            while (outcomes.TryRead(out var outcome))
+            var pending = new List<DeliveryResult>();
+            await using var recorder = await deliveries.OpenRecorderAsync(issueId, CancellationToken.None);
+            while (await outcomes.WaitToReadAsync())
             {
-                pending.Add(outcome);
-            }
+                while (outcomes.TryRead(out var outcome))
+                {
+                    pending.Add(outcome);
+                }
 
-            await deliveries.RecordAsync(issueId, pending, CancellationToken.None);
-            pending.Clear();
+                await recorder.RecordAsync(pending, CancellationToken.None);
+                unrecorded.Release(pending.Count);
+                pending.Clear();
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
         }
     }
 

@@ -116,31 +116,63 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         return targets;
     }
 
+    /// <summary>Opens a recorder of one issue's outcomes: a connection and a prepared statement held for a whole send.</summary>
+    public async Task<OutcomeRecorder> OpenRecorderAsync(long issueId, CancellationToken cancellationToken) =>
+        new(await connections.OpenAsync(cancellationToken), issueId, time);
+
     /// <summary>
-    /// Records what became of deliveries, in one transaction: sent, or unsent with the error and
-    /// the time of the next attempt (none: failed for good). Only a row still in flight changes: a
-    /// bounce can come back (and fail the row) before its "sent" is recorded, and must stand.
+    /// Records what became of deliveries, each group in one transaction: sent, or unsent with the
+    /// error and the time of the next attempt (none: failed for good). Only a row still in flight
+    /// changes: a bounce can come back (and fail the row) before its "sent" is recorded, and must stand.
     /// </summary>
-    public async Task RecordAsync(long issueId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
+    public sealed class OutcomeRecorder : IAsyncDisposable
     {
-        ArgumentNullException.ThrowIfNull(results);
-        if (results.Count == 0)
+        private readonly System.Data.Common.DbConnection connection;
+        private readonly System.Data.Common.DbCommand update;
+        private readonly TimeProvider time;
+
+        internal OutcomeRecorder(System.Data.Common.DbConnection connection, long issueId, TimeProvider time)
         {
-            return;
+            this.connection = connection;
+            this.time = time;
+            update = connection.CreateCommand();
+            update.CommandText = """
+                UPDATE deliveries SET status = @status, sent_at = CASE WHEN @status = 'sent' THEN @now END, last_error = @error, next_attempt_at = @next
+                WHERE issue_id = @issue AND subscriber_id = @subscriber AND status = 'sending'
+                """;
+            foreach (var name in (string[])["@status", "@now", "@error", "@next", "@issue", "@subscriber"])
+            {
+                var parameter = update.CreateParameter();
+                parameter.ParameterName = name;
+                update.Parameters.Add(parameter);
+            }
+
+            update.Parameters["@issue"].Value = issueId;
         }
 
-        var now = time.GetUtcNow();
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE deliveries SET status = @Status, sent_at = CASE WHEN @Status = 'sent' THEN @now END, last_error = @Error, next_attempt_at = @NextAttempt
-            WHERE issue_id = @issueId AND subscriber_id = @SubscriberId AND status = 'sending'
-            """,
-            results.Select(r => new { issueId, now, r.SubscriberId, r.Error, r.NextAttempt, Status = r.Sent ? DeliveryStatus.Sent : r.NextAttempt is null ? DeliveryStatus.Failed : DeliveryStatus.Retry }),
-            transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+        public async Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(results);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            update.Transaction = transaction;
+            update.Parameters["@now"].Value = time.GetUtcNow();
+            foreach (var result in results)
+            {
+                update.Parameters["@status"].Value = result.Sent ? DeliveryStatus.Sent : result.NextAttempt is null ? DeliveryStatus.Failed : DeliveryStatus.Retry;
+                update.Parameters["@error"].Value = (object?)result.Error ?? DBNull.Value;
+                update.Parameters["@next"].Value = result.NextAttempt is { } next ? next : DBNull.Value;
+                update.Parameters["@subscriber"].Value = result.SubscriberId;
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await update.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     /// <summary>A bounce that arrived later: the delivery failed after all.</summary>

@@ -55,18 +55,27 @@ public sealed class SmtpTransport(OutboundOptions.SmtpSettings settings) : IDeli
 
     private sealed class Channel(OutboundOptions.SmtpSettings settings) : IDeliveryChannel
     {
-        private readonly SmtpClient client = new();
+        // One deadline per message instead of MailKit's own: it starts a timer for every socket read
+        // and write (measured: 12% of the sender's time).
+        private readonly SmtpClient client = new() { Timeout = Timeout.Infinite };
 
         public async Task SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, CancellationToken cancellationToken)
         {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(settings.MessageTimeout);
             try
             {
                 if (!client.IsConnected)
                 {
-                    await ConnectAsync(cancellationToken);
+                    await ConnectAsync(deadline.Token);
                 }
 
-                await client.SendAsync(message, envelopeFrom, [recipient], cancellationToken);
+                await client.SendAsync(message, envelopeFrom, [recipient], deadline.Token);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                await DropAsync();
+                throw new TransientDeliveryException($"no answer from the relay within {settings.MessageTimeout.TotalSeconds:0} s (Outbound:Smtp:MessageTimeout)", ex);
             }
             catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
             {

@@ -282,7 +282,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
 
         Parameter("@SubmissionId", submissionId);
         Parameter("@Period", period);
-        Parameter("@Now", DapperTypeHandlers.Format(now));
+        Parameter("@Now", now);
         var (seq, unit, section, start, end, precision, dateText, text, confidence, warnings, inherited) = (
             Parameter("@Seq"), Parameter("@Unit"), Parameter("@Section"), Parameter("@Start"), Parameter("@End"), Parameter("@Precision"),
             Parameter("@DateText"), Parameter("@Text"), Parameter("@Confidence"), Parameter("@Warnings"), Parameter("@Inherited"));
