@@ -159,8 +159,10 @@ public sealed partial class BulletinSender(
                         using var lease = await limiter.AcquireAsync(1, ct);
                     }
 
+                    // Built while the last outcome is being committed; sent once it is.
+                    using var message = messages.Create(issue, target.SubscriberId, target.Email, target.Name);
                     await unrecorded.WaitAsync(ct);
-                    await outcomes.Writer.WriteAsync(await DeliverAsync(issue, target, channel, ct), ct);
+                    await outcomes.Writer.WriteAsync(await DeliverAsync(issue, target, message, channel, ct), ct);
                 }
                 finally
                 {
@@ -245,10 +247,9 @@ public sealed partial class BulletinSender(
         }
     }
 
-    private async Task<DeliveryResult> DeliverAsync(Issue issue, DeliveryTarget target, IDeliveryChannel channel, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> DeliverAsync(Issue issue, DeliveryTarget target, MimeKit.MimeMessage message, IDeliveryChannel channel, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        using var message = messages.Create(issue, target.SubscriberId, target.Email, target.Name);
         try
         {
             await channel.SendAsync(message, messages.EnvelopeFrom(issue.Id, target.SubscriberId), new MimeKit.MailboxAddress(target.Name ?? string.Empty, target.Email), cancellationToken);

@@ -153,7 +153,9 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         public async Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(results);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+            // One row commits by itself; a transaction would cost two more statements.
+            await using var transaction = results.Count > 1 ? await connection.BeginTransactionAsync(cancellationToken) : null;
             update.Transaction = transaction;
             update.Parameters["@now"].Value = time.GetUtcNow();
             foreach (var result in results)
@@ -165,7 +167,10 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
                 await update.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
 
         public async ValueTask DisposeAsync()
