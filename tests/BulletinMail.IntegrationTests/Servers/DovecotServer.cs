@@ -8,9 +8,10 @@ using MimeKit;
 namespace BulletinMail.IntegrationTests.Servers;
 
 /// <summary>
-/// A real Dovecot (Debian's dovecot-imapd) with a throwaway configuration: one passwd-file user,
-/// Maildir storage in a temporary folder, plain IMAP on a free loopback port. Started by the
-/// fixture, stopped (and its folder deleted) after the tests.
+/// A real Dovecot (Debian's dovecot-imapd) with a throwaway configuration: Maildir storage in a
+/// temporary folder, plain IMAP on a free loopback port, any user name with the one password
+/// <see cref="Password"/>; optionally LMTP too (dovecot-lmtpd), for a Postfix to deliver into.
+/// Started by the fixture, stopped (and its folder deleted) after the tests.
 /// </summary>
 public sealed class DovecotServer : IAsyncLifetime
 {
@@ -18,9 +19,19 @@ public sealed class DovecotServer : IAsyncLifetime
     public const string Password = "secret-for-tests";
     private const string Binary = "/usr/sbin/dovecot";
 
+    public DovecotServer()
+        : this(lmtp: false)
+    {
+    }
+
+    /// <param name="lmtp">Also accept deliveries over LMTP, on <see cref="LmtpPort"/> (<c>user+detail@any.domain</c> goes to <c>user</c>).</param>
+    internal DovecotServer(bool lmtp) => LmtpPort = lmtp ? FreePort.Next() : null;
+
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"bm-dovecot-{Guid.NewGuid():N}");
 
     public int Port { get; } = FreePort.Next();
+
+    public int? LmtpPort { get; }
 
     private string ConfigPath => Path.Combine(Directory, "dovecot.conf");
 
@@ -43,12 +54,21 @@ public sealed class DovecotServer : IAsyncLifetime
 
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "home"));
         File.SetUnixFileMode(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        await File.WriteAllTextAsync(Path.Combine(Directory, "passwd"), $"{User}:{{PLAIN}}{Password}::::::\n");
+        var lmtp = LmtpPort is { } lmtpPort
+            ? $$"""
+                service lmtp {
+                  inet_listener lmtp {
+                    address = 127.0.0.1
+                    port = {{lmtpPort}}
+                  }
+                }
+                """
+            : string.Empty;
         await File.WriteAllTextAsync(ConfigPath, $$"""
             base_dir = {{Directory}}/run
             state_dir = {{Directory}}/state
             log_path = {{Directory}}/dovecot.log
-            protocols = imap
+            protocols = imap{{(LmtpPort is null ? string.Empty : " lmtp")}}
             listen = 127.0.0.1
             ssl = no
             disable_plaintext_auth = no
@@ -57,13 +77,15 @@ public sealed class DovecotServer : IAsyncLifetime
             mail_uid = nobody
             mail_gid = nogroup
             first_valid_uid = 1
+            recipient_delimiter = +
+            auth_username_format = %Ln
             passdb {
-              driver = passwd-file
-              args = scheme=PLAIN username_format=%u {{Directory}}/passwd
+              driver = static
+              args = password={{Password}}
             }
             userdb {
               driver = static
-              args = home={{Directory}}/home/%u
+              args = home={{Directory}}/home/%Ln allow_all_users=yes
             }
             service imap-login {
               inet_listener imap {
@@ -74,6 +96,7 @@ public sealed class DovecotServer : IAsyncLifetime
                 port = 0
               }
             }
+            {{lmtp}}
             service stats {
               unix_listener stats-reader {
                 mode = 0666
@@ -104,6 +127,10 @@ public sealed class DovecotServer : IAsyncLifetime
 
         master = Process.Start(start)!;
         await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(20));
+        if (LmtpPort is { } lmtpPort)
+        {
+            await FreePort.WaitUntilListeningAsync(lmtpPort, TimeSpan.FromSeconds(20));
+        }
     }
 
     public async Task StopAsync()
@@ -129,11 +156,13 @@ public sealed class DovecotServer : IAsyncLifetime
     /// <summary>Runs doveadm against this server (e.g. to give a folder a new UIDVALIDITY, as after an index rebuild).</summary>
     public Task DoveadmAsync(params string[] args) => RunAsync("/usr/bin/doveadm", ["-c", ConfigPath, .. args]);
 
-    public async Task<ImapClient> ConnectAsync()
+    public Task<ImapClient> ConnectAsync() => ConnectAsync(User);
+
+    public async Task<ImapClient> ConnectAsync(string user)
     {
         var client = new ImapClient();
         await client.ConnectAsync("127.0.0.1", Port, SecureSocketOptions.None);
-        await client.AuthenticateAsync(User, Password);
+        await client.AuthenticateAsync(user, Password);
         return client;
     }
 

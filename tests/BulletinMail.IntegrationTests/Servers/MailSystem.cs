@@ -19,7 +19,7 @@ namespace BulletinMail.IntegrationTests.Servers;
 /// </summary>
 public sealed class MailSystem : IAsyncLifetime
 {
-    public const string Password = "mail-for-tests";
+    public const string Password = DovecotServer.Password;
     public const string SubmissionAddress = "submit@bulletin.example.org";
     public const string SubscriberDomain = "subscribers.example.org";
     public const string BounceDomain = "bounce.example.org";
@@ -28,14 +28,14 @@ public sealed class MailSystem : IAsyncLifetime
     public static readonly IReadOnlyList<string> HardRefused = [.. Enumerable.Range(1, 3).Select(i => $"nobody{i}@{SubscriberDomain}")];
 
     private readonly string root = Path.Combine(Path.GetTempPath(), $"bm-mail-{Guid.NewGuid():N}");
-    private Process? dovecot;
+    private readonly DovecotServer dovecot = new(lmtp: true);
     private Process? postfix;
 
     public int SmtpPort { get; } = FreePort.Next();
 
-    public int ImapPort { get; } = FreePort.Next();
+    public int ImapPort => dovecot.Port;
 
-    public int LmtpPort { get; } = FreePort.Next();
+    private int LmtpPort => dovecot.LmtpPort!.Value;
 
     public async Task InitializeAsync()
     {
@@ -47,76 +47,14 @@ public sealed class MailSystem : IAsyncLifetime
             }
         }
 
-        foreach (var dir in (string[])["dovecot/home", "postfix/conf", "postfix/queue", "postfix/data"])
+        foreach (var dir in (string[])["postfix/conf", "postfix/queue", "postfix/data"])
         {
             Directory.CreateDirectory(Path.Combine(root, dir));
         }
 
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
-        await StartDovecotAsync();
+        await dovecot.InitializeAsync();
         await StartPostfixAsync();
-    }
-
-    private async Task StartDovecotAsync()
-    {
-        var dir = Path.Combine(root, "dovecot");
-        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
-        var config = Path.Combine(dir, "dovecot.conf");
-        await File.WriteAllTextAsync(config, $$"""
-            base_dir = {{dir}}/run
-            state_dir = {{dir}}/state
-            log_path = {{dir}}/dovecot.log
-            protocols = imap lmtp
-            listen = 127.0.0.1
-            ssl = no
-            disable_plaintext_auth = no
-            auth_mechanisms = plain login
-            mail_location = maildir:~/Maildir
-            mail_uid = nobody
-            mail_gid = nogroup
-            first_valid_uid = 1
-            recipient_delimiter = +
-            auth_username_format = %Ln
-            passdb {
-              driver = static
-              args = password={{Password}}
-            }
-            userdb {
-              driver = static
-              args = home={{dir}}/home/%Ln allow_all_users=yes
-            }
-            service imap-login {
-              inet_listener imap {
-                address = 127.0.0.1
-                port = {{ImapPort}}
-              }
-              inet_listener imaps {
-                port = 0
-              }
-            }
-            service lmtp {
-              inet_listener lmtp {
-                address = 127.0.0.1
-                port = {{LmtpPort}}
-              }
-            }
-            service stats {
-              unix_listener stats-reader {
-                mode = 0666
-              }
-              unix_listener stats-writer {
-                mode = 0666
-              }
-            }
-            namespace inbox {
-              inbox = yes
-              separator = /
-            }
-            """);
-        await RunAsync("chown", "nobody:nogroup", Path.Combine(dir, "home"));
-        dovecot = Start("/usr/sbin/dovecot", "-F", "-c", config);
-        await FreePort.WaitUntilListeningAsync(ImapPort, TimeSpan.FromSeconds(20));
-        await FreePort.WaitUntilListeningAsync(LmtpPort, TimeSpan.FromSeconds(20));
     }
 
     private async Task StartPostfixAsync()
@@ -197,13 +135,7 @@ public sealed class MailSystem : IAsyncLifetime
         await client.DisconnectAsync(true);
     }
 
-    public async Task<ImapClient> ConnectAsync(string user)
-    {
-        var client = new ImapClient();
-        await client.ConnectAsync("127.0.0.1", ImapPort, SecureSocketOptions.None);
-        await client.AuthenticateAsync(user, Password);
-        return client;
-    }
+    public Task<ImapClient> ConnectAsync(string user) => dovecot.ConnectAsync(user);
 
     /// <summary>Every message in a user's INBOX, waiting up to <paramref name="timeout"/> for at least <paramref name="atLeast"/>.</summary>
     public async Task<IReadOnlyList<MimeMessage>> InboxAsync(string user, int atLeast, TimeSpan timeout)
@@ -236,16 +168,14 @@ public sealed class MailSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var process in (Process?[])[postfix, dovecot])
+        if (postfix is { HasExited: false })
         {
-            if (process is { HasExited: false })
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process?.Dispose();
+            postfix.Kill(entireProcessTree: true);
+            await postfix.WaitForExitAsync();
         }
+
+        postfix?.Dispose();
+        await dovecot.DisposeAsync();
 
         try
         {
