@@ -210,7 +210,8 @@ public sealed class DovecotServer : IAsyncLifetime
         }
     }
 
-    private static async Task RunAsync(string file, params string[] args)
+    /// <summary>Runs a command to its end; a non-zero exit is an error.</summary>
+    internal static async Task RunAsync(string file, params string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in args)

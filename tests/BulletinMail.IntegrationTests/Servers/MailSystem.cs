@@ -61,7 +61,7 @@ public sealed class MailSystem : IAsyncLifetime
     {
         var dir = Path.Combine(root, "postfix");
         var conf = Path.Combine(dir, "conf");
-        await RunAsync("chown", "postfix", Path.Combine(dir, "data"));
+        await DovecotServer.RunAsync("chown", "postfix", Path.Combine(dir, "data"));
         await File.WriteAllTextAsync(Path.Combine(conf, "access"), string.Join('\n',
             SoftRefused.Select(a => $"{a} 450 4.2.1 mailbox busy, try later").Concat(HardRefused.Select(a => $"{a} 550 5.1.1 no such user"))) + "\n");
         await File.WriteAllTextAsync(Path.Combine(conf, "virtual"), $"bounces@bulletin.example.org {SubmissionAddress}\n");
@@ -203,11 +203,5 @@ public sealed class MailSystem : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static async Task RunAsync(string binary, params string[] args)
-    {
-        using var process = Start(binary, args);
-        await process.WaitForExitAsync();
     }
 }

@@ -135,18 +135,13 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         {
             this.connection = connection;
             this.time = time;
-            update = connection.CreateCommand();
-            update.CommandText = """
+            update = ReusableCommand.Create(
+                connection,
+                """
                 UPDATE deliveries SET status = @status, sent_at = CASE WHEN @status = 'sent' THEN @now END, last_error = @error, next_attempt_at = @next
                 WHERE issue_id = @issue AND subscriber_id = @subscriber AND status = 'sending'
-                """;
-            foreach (var name in (string[])["@status", "@now", "@error", "@next", "@issue", "@subscriber"])
-            {
-                var parameter = update.CreateParameter();
-                parameter.ParameterName = name;
-                update.Parameters.Add(parameter);
-            }
-
+                """,
+                "@status", "@now", "@error", "@next", "@issue", "@subscriber");
             update.Parameters["@issue"].Value = issueId;
         }
 

@@ -188,7 +188,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     private const string InsertEntry = """
         INSERT INTO entries (submission_id, seq, period, unit, section, date_start, date_end, date_precision, date_text,
             text, confidence, warnings, inherited, status, sort_order, created_at, updated_at)
-        VALUES (@SubmissionId, @Seq, @Period, @Unit, @Section, @Start, @End, @Precision, @DateText,
+        VALUES (@SubmissionId, @Seq, @Period, @Unit, @Section, @DateStart, @DateEnd, @DatePrecision, @DateText,
             @Text, @Confidence, @Warnings, @Inherited, 'pending', @SubmissionId * 1000000 + @Seq, @Now, @Now)
         ON CONFLICT (submission_id, seq) DO NOTHING
         """;
@@ -268,62 +268,45 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     {
         // One command prepared once and executed per entry with new values: no statement parsed,
         // no parameter object built, per row.
-        await using var command = connection.CreateCommand();
+        await using var command = ReusableCommand.Create(connection, InsertEntry, ["@SubmissionId", "@Seq", "@Period", "@Now", .. EntryColumns]);
         command.Transaction = transaction;
-        command.CommandText = InsertEntry;
-        DbParameter Parameter(string name, object? value = null)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-            return parameter;
-        }
-
-        Parameter("@SubmissionId", submissionId);
-        Parameter("@Period", period);
-        Parameter("@Now", now);
-        var (seq, unit, section, start, end, precision, dateText, text, confidence, warnings, inherited) = (
-            Parameter("@Seq"), Parameter("@Unit"), Parameter("@Section"), Parameter("@Start"), Parameter("@End"), Parameter("@Precision"),
-            Parameter("@DateText"), Parameter("@Text"), Parameter("@Confidence"), Parameter("@Warnings"), Parameter("@Inherited"));
+        command.Parameters["@SubmissionId"].Value = submissionId;
+        command.Parameters["@Period"].Value = period;
+        command.Parameters["@Now"].Value = now;
         var inserted = 0;
-        foreach (var (number, entry) in entries)
+        foreach (var (seq, entry) in entries)
         {
-            seq.Value = number;
-            unit.Value = (object?)entry.Unit ?? DBNull.Value;
-            section.Value = (object?)entry.Section ?? DBNull.Value;
-            start.Value = (object?)entry.Date.Start?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? DBNull.Value;
-            end.Value = (object?)entry.Date.End?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? DBNull.Value;
-            precision.Value = entry.Date.Precision.ToString().ToLowerInvariant();
-            dateText.Value = (object?)entry.Date.Text ?? DBNull.Value;
-            text.Value = entry.Text;
-            confidence.Value = entry.Confidence;
-            warnings.Value = entry.Warnings.Count == 0 ? "[]" : System.Text.Json.JsonSerializer.Serialize(entry.Warnings, IntakeJsonContext.Default.IReadOnlyListString);
-            inherited.Value = entry.Inherited ? 1 : 0;
+            command.Parameters["@Seq"].Value = seq;
+            var values = EntryValues(entry);
+            for (var i = 0; i < EntryColumns.Length; i++)
+            {
+                command.Parameters[EntryColumns[i]].Value = values[i] ?? DBNull.Value;
+            }
+
             inserted += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return inserted;
     }
 
-    /// <summary>The parameters of one entry row, named as the entries table's columns (for an update of one entry).</summary>
-    internal static object EntryRow(long submissionId, int seq, string period, ParsedEntry entry, DateTimeOffset now) => new
-    {
-        SubmissionId = submissionId,
-        Seq = seq,
-        Period = period,
+    /// <summary>The parameters of an entry's own columns, as <see cref="InsertEntry"/> and an update of one entry name them.</summary>
+    internal static readonly string[] EntryColumns =
+        ["@Unit", "@Section", "@DateStart", "@DateEnd", "@DatePrecision", "@DateText", "@Text", "@Confidence", "@Warnings", "@Inherited"];
+
+    /// <summary>An entry's values for <see cref="EntryColumns"/>, in their order, as the entries table stores them.</summary>
+    internal static object?[] EntryValues(ParsedEntry entry) =>
+    [
         entry.Unit,
         entry.Section,
-        DateStart = entry.Date.Start,
-        DateEnd = entry.Date.End,
-        DatePrecision = entry.Date.Precision.ToString().ToLowerInvariant(),
-        DateText = entry.Date.Text,
+        entry.Date.Start?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        entry.Date.End?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        entry.Date.Precision.ToString().ToLowerInvariant(),
+        entry.Date.Text,
         entry.Text,
         entry.Confidence,
-        Warnings = System.Text.Json.JsonSerializer.Serialize(entry.Warnings, IntakeJsonContext.Default.IReadOnlyListString),
-        Inherited = entry.Inherited,
-        Now = now,
-    };
+        entry.Warnings.Count == 0 ? "[]" : System.Text.Json.JsonSerializer.Serialize(entry.Warnings, IntakeJsonContext.Default.IReadOnlyListString),
+        entry.Inherited ? 1 : 0,
+    ];
 
     // A correction replaces the earlier report of the same unit and period: the earlier one and
     // its entries are kept, marked superseded.

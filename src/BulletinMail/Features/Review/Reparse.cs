@@ -79,8 +79,13 @@ public sealed class Reparse(SubmissionProcessor processor, EntryStore entries, D
             // Guarded by the entry's state, so an edit or review made meanwhile still wins.
             if (change.Proposed is { } proposed)
             {
-                var row = new DynamicParameters(SubmissionStore.EntryRow(submission.Id, (int)change.Seq, submission.Period, proposed, now));
-                row.Add("Id", change.Now!.Id);
+                var row = new DynamicParameters(new { Id = change.Now!.Id, Now = now });
+                var values = SubmissionStore.EntryValues(proposed);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    row.Add(SubmissionStore.EntryColumns[i], values[i]);
+                }
+
                 applied += await connection.ExecuteAsync(new CommandDefinition(
                     """
                     UPDATE entries SET unit = @Unit, section = @Section, date_start = @DateStart, date_end = @DateEnd,
