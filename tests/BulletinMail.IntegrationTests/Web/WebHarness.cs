@@ -20,14 +20,18 @@ public sealed partial class WebHarness : IAsyncDisposable
     public const string AdminName = "boss";
     public const string Password = "correct-horse-battery";
 
-    private WebHarness(WebApplication app, string dataDirectory)
+    private WebHarness(WebApplication app, string dataDirectory, LogCapture log)
     {
+        Log = log;
         App = app;
         DataDirectory = dataDirectory;
         BaseAddress = new Uri(app.Urls.First());
     }
 
     public WebApplication App { get; }
+
+    /// <summary>The host's warnings and errors.</summary>
+    public LogCapture Log { get; }
 
     public IServiceProvider Services => App.Services;
 
@@ -55,8 +59,10 @@ public sealed partial class WebHarness : IAsyncDisposable
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var app = WebApp.Build(configuration);
+        var log = new LogCapture();
+        app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(log);
         await app.StartAsync();
-        var harness = new WebHarness(app, data);
+        var harness = new WebHarness(app, data, log);
         var users = harness.Services.GetRequiredService<UserStore>();
         await users.AddAsync(EditorName, UserStore.Editor, Password, "test", CancellationToken.None);
         await users.AddAsync(AdminName, UserStore.Admin, Password, "test", CancellationToken.None);
@@ -79,6 +85,19 @@ public sealed partial class WebHarness : IAsyncDisposable
         await MaildirMailbox.DeliverAsync(Maildir, bytes.ToArray(), CancellationToken.None);
         await Services.GetRequiredService<IngestPoller>().PollAsync(null, CancellationToken.None);
         return await Services.GetRequiredService<SubmissionStore>().ListAsync(null, null, CancellationToken.None);
+    }
+
+    /// <summary>What Hangfire holds (failed, scheduled, processing, enqueued), for a test's failure message.</summary>
+    public string Jobs()
+    {
+        var monitor = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var lines = new List<string>();
+        lines.AddRange(monitor.FailedJobs(0, 10).Select(j => $"failed {j.Key} {j.Value.Job?.Method.Name}: {j.Value.ExceptionType}: {j.Value.ExceptionMessage}"));
+        lines.AddRange(monitor.ScheduledJobs(0, 10).Select(j => $"scheduled {j.Key} {j.Value.Job?.Method.Name} for {j.Value.EnqueueAt:O}"));
+        lines.AddRange(monitor.ProcessingJobs(0, 10).Select(j => $"processing {j.Key} {j.Value.Job?.Method.Name} since {j.Value.StartedAt:O}"));
+        lines.AddRange(monitor.EnqueuedJobs("default", 0, 10).Select(j => $"enqueued {j.Key} {j.Value.Job?.Method.Name} at {j.Value.EnqueuedAt:O}"));
+        lines.AddRange(monitor.Servers().Select(s => $"server {s.Name}: {s.WorkersCount} workers, heartbeat {s.Heartbeat:O}"));
+        return $"now {DateTime.UtcNow:O}; {string.Join("; ", lines)}; log: {string.Join(" | ", Log.Lines)}";
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects (tests look at them).</summary>
