@@ -81,6 +81,14 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
             $"SELECT {Columns} FROM issues WHERE state = 'sent' ORDER BY number DESC LIMIT @limit", new { limit }, cancellationToken: cancellationToken))];
     }
 
+    /// <summary>The periods whose issue is being sent (or was, when its sender died).</summary>
+    public async Task<IReadOnlyList<string>> ListSendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT period FROM issues WHERE state = 'sending' ORDER BY period", cancellationToken: cancellationToken))];
+    }
+
     /// <summary>The number the period's issue has, or would get: the next after the highest, or the configured first.</summary>
     public async Task<int> NumberForAsync(string period, CancellationToken cancellationToken)
     {

@@ -1,0 +1,64 @@
+using BulletinMail.Features.Digest;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
+using BulletinMail.IntegrationTests.Web;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulletinMail.IntegrationTests.Digest;
+
+/// <summary>A send whose worker died is resumed by the schedule's tick, through Hangfire, not after Hangfire's 30-minute invisibility timeout.</summary>
+public sealed class ResumeTests : IAsyncLifetime
+{
+    private WebHarness web = null!;
+
+    public async Task InitializeAsync() => web = await WebHarness.StartAsync(new Dictionary<string, string?>
+    {
+        ["Intake:Acknowledge"] = "false",
+        ["Digest:SenderTimeout"] = "00:00:01",
+    });
+
+    public async Task DisposeAsync() => await web.DisposeAsync();
+
+    private T Get<T>() where T : notnull => web.Services.GetRequiredService<T>();
+
+    [Fact]
+    public async Task ASendLeftByADeadSender_IsResumedByTheTick()
+    {
+        await web.ImportBulletinAsync();
+        await Get<EntryStore>().SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
+        var readers = Enumerable.Range(1, 3).Select(i => $"reader{i}@example.org").ToList();
+        foreach (var reader in readers)
+        {
+            await Get<SubscriberStore>().AddAsync(reader, null, "test", "test", CancellationToken.None);
+        }
+
+        var workflow = Get<DigestWorkflow>();
+        await workflow.CompileAsync(new Period(2016, 6), "test", CancellationToken.None);
+        await workflow.ApproveAsync(new Period(2016, 6), "test", CancellationToken.None);
+
+        // What a sender that died at once leaves behind: the issue sending, its lease, every delivery pending.
+        var issues = Get<IssueStore>();
+        var deliveries = Get<DeliveryStore>();
+        Assert.True(await issues.TransitionAsync("2016-06", IssueState.Approved, IssueState.Sending, "test", CancellationToken.None));
+        var issue = (await issues.GetAsync("2016-06", CancellationToken.None))!;
+        Assert.True(await deliveries.TryLeaseAsync(issue.Id, "dead-worker", TimeSpan.FromSeconds(1), CancellationToken.None));
+        await deliveries.EnqueueAsync(issue.Id, CancellationToken.None);
+
+        // While the lease is fresh, a resume gives way to its holder.
+        Assert.Equal(SendOutcome.Busy, (await Get<BulletinSender>().SendAsync("2016-06", "test", null, CancellationToken.None)).Outcome);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // the lease runs out
+        await Get<DigestJobs>().TickAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(90); // the resume is a Hangfire job: see BulletinPagesTests on the wait
+        while ((await issues.GetAsync("2016-06", CancellationToken.None))!.State != IssueState.Sent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var state = (await issues.GetAsync("2016-06", CancellationToken.None))!.State;
+        Assert.True(state == IssueState.Sent, $"the issue is {state} after 90 s; jobs: {web.Jobs()}");
+        var sent = Outbox.Read(web.DataDirectory).Where(m => !m.Subject!.StartsWith("[TEST]", StringComparison.Ordinal)).ToList();
+        Assert.Equal(readers.Order(), sent.Select(m => m.To.Mailboxes.Single().Address).Order());
+        Assert.Equal(new DeliveryCounts(3, 0, 0, 0), await deliveries.CountsAsync(issue.Id, CancellationToken.None));
+    }
+}
