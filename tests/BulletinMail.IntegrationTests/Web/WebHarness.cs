@@ -7,6 +7,7 @@ using BulletinMail.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BulletinMail.IntegrationTests.Web;
 
@@ -19,6 +20,13 @@ public sealed partial class WebHarness : IAsyncDisposable
     public const string EditorName = "ed";
     public const string AdminName = "boss";
     public const string Password = "correct-horse-battery";
+
+    private static readonly SemaphoreSlim HangfireStatics = new(1, 1);
+
+    /// <summary>Hangfire's warnings and errors, from every host of the test run (its logging is process-wide).</summary>
+    private static readonly LogCapture HangfireLog = new();
+
+    private static readonly ILoggerFactory HangfireLoggerFactory = LoggerFactory.Create(logging => logging.AddProvider(HangfireLog));
 
     private WebHarness(WebApplication app, string dataDirectory, LogCapture log)
     {
@@ -58,10 +66,27 @@ public sealed partial class WebHarness : IAsyncDisposable
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
-        var app = WebApp.Build(configuration);
         var log = new LogCapture();
-        app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(log);
-        await app.StartAsync();
+        WebApplication app;
+
+        // Hangfire keeps its storage, job activator and log provider in statics that each host sets
+        // as it starts, and reads back while it starts. One worker per process never notices; tests
+        // start hosts side by side. Started one at a time, each host keeps its own storage (else it
+        // can enqueue into another host's database). Hangfire's log then goes to a factory that
+        // lives as long as the process, not to the last host's, which is disposed with that host.
+        await HangfireStatics.WaitAsync();
+        try
+        {
+            app = WebApp.Build(configuration);
+            app.Services.GetRequiredService<ILoggerFactory>().AddProvider(log);
+            await app.StartAsync();
+            Hangfire.Logging.LogProvider.SetCurrentLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(HangfireLoggerFactory));
+        }
+        finally
+        {
+            HangfireStatics.Release();
+        }
+
         var harness = new WebHarness(app, data, log);
         var users = harness.Services.GetRequiredService<UserStore>();
         await users.AddAsync(EditorName, UserStore.Editor, Password, "test", CancellationToken.None);
@@ -97,7 +122,7 @@ public sealed partial class WebHarness : IAsyncDisposable
         lines.AddRange(monitor.ProcessingJobs(0, 10).Select(j => $"processing {j.Key} {j.Value.Job?.Method.Name} since {j.Value.StartedAt:O}"));
         lines.AddRange(monitor.EnqueuedJobs("default", 0, 10).Select(j => $"enqueued {j.Key} {j.Value.Job?.Method.Name} at {j.Value.EnqueuedAt:O}"));
         lines.AddRange(monitor.Servers().Select(s => $"server {s.Name}: {s.WorkersCount} workers, heartbeat {s.Heartbeat:O}"));
-        return $"now {DateTime.UtcNow:O}; {string.Join("; ", lines)}; log: {string.Join(" | ", Log.Lines)}";
+        return $"now {DateTime.UtcNow:O}; {string.Join("; ", lines)}; log: {string.Join(" | ", Log.Lines)}; Hangfire's log (all hosts): {string.Join(" | ", HangfireLog.Lines)}";
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects (tests look at them).</summary>
