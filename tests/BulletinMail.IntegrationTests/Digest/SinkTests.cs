@@ -99,6 +99,25 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoSendsAtOnce_InOneProcess_OneSends_TheOtherGivesWay()
+    {
+        var subscribers = await AddSubscribersAsync(300);
+        await ApprovedIssueAsync(new Period(2016, 6));
+        await using var sink = await SmtpSink.StartAsync(Path.Combine(root, "twice"), port);
+
+        // As a Hangfire job and the schedule's resume may run side by side in one worker.
+        var sender = Get<BulletinSender>();
+        var reports = await Task.WhenAll(
+            Task.Run(() => sender.SendAsync("2016-06", "first", null, CancellationToken.None)),
+            Task.Run(() => sender.SendAsync("2016-06", "second", null, CancellationToken.None)));
+
+        Assert.Single(reports, r => r.Outcome == SendOutcome.Completed);
+        Assert.Single(reports, r => r.Outcome is SendOutcome.Busy or SendOutcome.AlreadySent);
+        Assert.Equal(subscribers.Order(StringComparer.Ordinal), sink.Recipients().Order(StringComparer.Ordinal));
+        Assert.All(await AttemptsAsync(), a => Assert.Equal(1, a));
+    }
+
+    [Fact]
     public async Task A5xx_FailsTheDelivery_AndCountsAHardBounce()
     {
         await AddSubscribersAsync(5);

@@ -43,8 +43,6 @@ public sealed partial class BulletinSender(
     TimeProvider time,
     ILogger<BulletinSender> logger)
 {
-    private readonly string senderId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-
     public async Task<SendReport> SendAsync(string period, string actor, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
     {
         var issue = await issues.GetAsync(period, cancellationToken);
@@ -72,6 +70,9 @@ public sealed partial class BulletinSender(
                 issue.State == IssueState.Draft ? $"issue {issue.Number} is a draft: approve it first (digest approve --period {period})" : null);
         }
 
+        // Each run is a sender of its own, even within one process: two runs at once (a Hangfire
+        // job and the schedule's resume) must not both hold the lease.
+        var senderId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         if (!await deliveries.TryLeaseAsync(issue.Id, senderId, options.Value.SenderTimeout, cancellationToken))
         {
             return new SendReport(SendOutcome.Busy, await deliveries.CountsAsync(issue.Id, cancellationToken), null, "another worker is sending this issue");
@@ -80,7 +81,7 @@ public sealed partial class BulletinSender(
         try
         {
             await deliveries.EnqueueAsync(issue.Id, cancellationToken);
-            await SendDueAsync(issue, progress, cancellationToken);
+            await SendDueAsync(issue, senderId, progress, cancellationToken);
             var counts = await deliveries.CountsAsync(issue.Id, cancellationToken);
             if (counts.Pending > 0)
             {
@@ -97,7 +98,7 @@ public sealed partial class BulletinSender(
         }
     }
 
-    private async Task SendDueAsync(Issue issue, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
+    private async Task SendDueAsync(Issue issue, string senderId, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var perSecond = outbound.Value.Kind == "smtp" ? outbound.Value.Smtp.MaxPerSecond : 0;
@@ -117,7 +118,7 @@ public sealed partial class BulletinSender(
         var channels = new System.Collections.Concurrent.ConcurrentBag<IDeliveryChannel>();
         try
         {
-            while (await SendPassAsync(issue, channels, limiter, progress, cancellationToken) > 0)
+            while (await SendPassAsync(issue, senderId, channels, limiter, progress, cancellationToken) > 0)
             {
             }
         }
@@ -135,14 +136,14 @@ public sealed partial class BulletinSender(
     // connection sends its next message only once the outcome of its last is committed, so a
     // crash can send again at most one message per connection. Returns how many were claimed.
     private async Task<int> SendPassAsync(
-        Issue issue, System.Collections.Concurrent.ConcurrentBag<IDeliveryChannel> channels, RateLimiter? limiter, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
+        Issue issue, string senderId, System.Collections.Concurrent.ConcurrentBag<IDeliveryChannel> channels, RateLimiter? limiter, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
     {
         var due = Channel.CreateBounded<DeliveryTarget>(new BoundedChannelOptions(options.Value.BatchSize) { SingleWriter = true });
         var outcomes = Channel.CreateUnbounded<DeliveryResult>(new() { SingleReader = true });
         using var unrecorded = new SemaphoreSlim(transport.Concurrency);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = RecordOutcomesAsync(issue.Id, outcomes.Reader, unrecorded, stop);
-        var claimer = ClaimAsync(issue, due.Writer, progress, stop.Token);
+        var claimer = ClaimAsync(issue, senderId, due.Writer, progress, stop.Token);
         try
         {
             await Parallel.ForEachAsync(due.Reader.ReadAllAsync(stop.Token), new ParallelOptions { MaxDegreeOfParallelism = transport.Concurrency, CancellationToken = stop.Token }, async (target, ct) =>
@@ -184,7 +185,7 @@ public sealed partial class BulletinSender(
     // Claims due deliveries a batch at a time, renewing the lease each time, until none is due or
     // the lease is lost; returns how many. Never throws: a failure completes the queue with it,
     // for the senders to see.
-    private async Task<int> ClaimAsync(Issue issue, ChannelWriter<DeliveryTarget> due, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
+    private async Task<int> ClaimAsync(Issue issue, string senderId, ChannelWriter<DeliveryTarget> due, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         var claimed = 0;
