@@ -1,7 +1,9 @@
+using BulletinMail.Data;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.IntegrationTests.Web;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulletinMail.IntegrationTests.Digest;
@@ -11,11 +13,7 @@ public sealed class ResumeTests : IAsyncLifetime
 {
     private WebHarness web = null!;
 
-    public async Task InitializeAsync() => web = await WebHarness.StartAsync(new Dictionary<string, string?>
-    {
-        ["Intake:Acknowledge"] = "false",
-        ["Digest:SenderTimeout"] = "00:00:01",
-    });
+    public async Task InitializeAsync() => web = await WebHarness.StartAsync(new Dictionary<string, string?> { ["Intake:Acknowledge"] = "false" });
 
     public async Task DisposeAsync() => await web.DisposeAsync();
 
@@ -41,13 +39,18 @@ public sealed class ResumeTests : IAsyncLifetime
         var deliveries = Get<DeliveryStore>();
         Assert.True(await issues.TransitionAsync("2016-06", IssueState.Approved, IssueState.Sending, "test", CancellationToken.None));
         var issue = (await issues.GetAsync("2016-06", CancellationToken.None))!;
-        Assert.True(await deliveries.TryLeaseAsync(issue.Id, "dead-worker", TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.True(await deliveries.TryLeaseAsync(issue.Id, "dead-worker", TimeSpan.FromSeconds(30), CancellationToken.None));
         await deliveries.EnqueueAsync(issue.Id, CancellationToken.None);
 
         // While the lease is fresh, a resume gives way to its holder.
         Assert.Equal(SendOutcome.Busy, (await Get<BulletinSender>().SendAsync("2016-06", "test", null, CancellationToken.None)).Outcome);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2)); // the lease runs out
+        // The holder was last seen longer ago than Digest:SenderTimeout (30 s).
+        await using (var connection = await Get<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE issues SET sender_seen_at = @seen WHERE id = @id", new { seen = DateTimeOffset.UtcNow.AddMinutes(-1), id = issue.Id });
+        }
+
         await Get<DigestJobs>().TickAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow.AddSeconds(90); // the resume is a Hangfire job: see BulletinPagesTests on the wait
         while ((await issues.GetAsync("2016-06", CancellationToken.None))!.State != IssueState.Sent && DateTime.UtcNow < deadline)
