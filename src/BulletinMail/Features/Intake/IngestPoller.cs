@@ -41,13 +41,7 @@ public sealed partial class IngestPoller(
         var recovered = 0;
         foreach (var ids in (await submissions.ListUnprocessedAsync(cancellationToken)).Chunk(BatchCount))
         {
-            var unprocessed = new List<(Submission, byte[]?)>();
-            foreach (var id in ids)
-            {
-                unprocessed.Add((await submissions.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"submission {id} does not exist"), null));
-            }
-
-            await processor.ProcessAllAsync(unprocessed, cancellationToken);
+            await processor.ProcessStoredAsync(ids, cancellationToken);
             recovered += ids.Length;
         }
 

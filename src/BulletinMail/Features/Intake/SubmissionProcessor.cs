@@ -35,19 +35,20 @@ public sealed partial class SubmissionProcessor(
 
     private sealed record LoadedRegistry(UnitRegistry Registry, long LoadedAt);
 
-    /// <summary>Processes a stored submission (one a crash left unprocessed, or another poll's).</summary>
-    /// <returns>The status the submission ended with.</returns>
-    public async Task<string> ProcessAsync(long id, CancellationToken cancellationToken)
-    {
-        var submission = await submissions.GetAsync(id, cancellationToken)
-            ?? throw new InvalidOperationException($"submission {id} does not exist");
-        return (await ProcessAllAsync([(submission, null)], cancellationToken))[0];
-    }
-
-    /// <summary>Processes a batch of recorded submissions: <see cref="DecideAllAsync"/>, then <see cref="CompleteAllAsync"/>.</summary>
+    /// <summary>
+    /// Processes stored submissions (ones a crash left unprocessed, or another poll's) as a batch:
+    /// <see cref="DecideAllAsync"/>, then <see cref="CompleteAllAsync"/>, their originals read from the store.
+    /// </summary>
     /// <returns>The status each submission ended with.</returns>
-    public async Task<string[]> ProcessAllAsync(IReadOnlyList<(Submission Submission, byte[]? Content)> work, CancellationToken cancellationToken)
+    public async Task<string[]> ProcessStoredAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ids);
+        var work = new List<(Submission, byte[]?)>(ids.Count);
+        foreach (var id in ids)
+        {
+            work.Add((await submissions.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"submission {id} does not exist"), null));
+        }
+
         using var decided = await DecideAllAsync(work, cancellationToken);
         return await CompleteAllAsync(decided, cancellationToken);
     }
