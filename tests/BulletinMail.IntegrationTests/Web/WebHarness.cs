@@ -112,6 +112,23 @@ public sealed partial class WebHarness : IAsyncDisposable
         return await Services.GetRequiredService<SubmissionStore>().ListAsync(null, null, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Waits for a Hangfire job to send the period's issue: about a second, but up to 90 s, which
+    /// allows for one automatic retry (15–45 s later). Fails saying what Hangfire held.
+    /// </summary>
+    public async Task WaitUntilSentAsync(string period)
+    {
+        var issues = Services.GetRequiredService<Features.Digest.IssueStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        string state;
+        while ((state = (await issues.GetAsync(period, CancellationToken.None))!.State) != Features.Digest.IssueState.Sent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(state == Features.Digest.IssueState.Sent, $"the issue is {state} after 90 s; jobs: {Jobs()}");
+    }
+
     /// <summary>What Hangfire holds (failed, scheduled, processing, enqueued), for a test's failure message.</summary>
     public string Jobs()
     {
