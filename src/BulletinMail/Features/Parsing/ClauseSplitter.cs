@@ -10,6 +10,9 @@ internal readonly record struct Clause(int Start, int End, bool EndsSentence);
 /// </summary>
 internal static class ClauseSplitter
 {
+    // An undated sentence this short before a dated one introduces it ((一)加强组织建设。3月5日,…).
+    private const int LeadInLength = 20;
+
     public static void Split(string folded, int start, int end, Period period, List<Clause> clauses)
     {
         if (!Split(folded, start, end, period, clauses, ignoreBrackets: false))
@@ -26,6 +29,7 @@ internal static class ClauseSplitter
         var depth = 0;
         var straightQuoteOpen = false;
         var runOnSentence = false;
+        var quotedPoints = false;
         var clauseStart = start;
         for (var i = start; i < end; i++)
         {
@@ -51,23 +55,38 @@ internal static class ClauseSplitter
                 }
             }
 
+            if (c == ',' && NextStartsEnumeration(folded, i + 1, end))
+            {
+                quotedPoints = true; // 指出,一是…;二是…: the points of a speech, not activities
+            }
+
             var sentenceEnd = IsSentenceEnd(folded, i, end);
-            if (c != ';' && !sentenceEnd)
+            if (c != ';' && !sentenceEnd && c != ':')
             {
                 continue;
             }
 
-            var nextDated = NextStartsDated(folded, i + 1, end, period);
-            var boundary = nextDated || (c == ';' && !runOnSentence);
+            // 一是…;二是…: each point is a clause, unless a speech is being quoted.
+            var enumerated = !quotedPoints && NextStartsEnumeration(folded, i + 1, end);
+            if (c == ':' && !enumerated)
+            {
+                continue;
+            }
+
+            // A dated sentence starts a clause, unless all before it is the undated context of a news brief.
+            var nextDated = NextStartsDated(folded, i + 1, end, period)
+                && (c == ';' || i - clauseStart <= LeadInLength || HasDate(folded, clauseStart, i, period));
+            var boundary = enumerated || nextDated || (c == ';' && !runOnSentence);
             if (!boundary)
             {
                 runOnSentence |= sentenceEnd;
                 continue;
             }
 
-            clauses.Add(new Clause(clauseStart, i, sentenceEnd));
+            clauses.Add(new Clause(clauseStart, i, sentenceEnd || c == ':'));
             clauseStart = i + 1;
             runOnSentence = false;
+            quotedPoints = false;
         }
 
         clauses.Add(new Clause(clauseStart, end, EndsSentence: true));
@@ -79,6 +98,28 @@ internal static class ClauseSplitter
     {
         var c = folded[i];
         return c is '。' or '!' or '?' || (c == '.' && (i + 1 >= end || folded[i + 1] == ' '));
+    }
+
+    private static bool NextStartsEnumeration(string folded, int from, int end)
+    {
+        var p = from;
+        while (p < end && TextFold.IsSpace(folded[p]))
+        {
+            p++;
+        }
+
+        return p + 1 < end && folded[p + 1] == '是' && folded[p] is '一' or '二' or '三' or '四' or '五' or '六' or '七' or '八' or '九' or '十';
+    }
+
+    private static bool HasDate(string folded, int start, int end, Period period)
+    {
+        var span = folded.AsSpan(0, end);
+        while (start < end && TextFold.IsSpace(folded[start]))
+        {
+            start++;
+        }
+
+        return ClauseDate.TryReadLeading(span, start, period, out _) || DateScanner.TryFind(span, start, period, out _);
     }
 
     private static bool NextStartsDated(string folded, int from, int end, Period period)

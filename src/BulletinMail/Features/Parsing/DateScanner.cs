@@ -4,13 +4,15 @@ namespace BulletinMail.Features.Parsing;
 
 /// <summary>A date expression found in folded text.</summary>
 /// <param name="Invalid">It reads as a date but names no real day (6月31日).</param>
+/// <param name="DayList">A list of days (6月5日、20日): the match is its first day.</param>
 internal readonly record struct DateMatch(
     int Index,
     int Length,
     DateOnly? Start,
     DateOnly? End,
     DatePrecision Precision,
-    bool Invalid = false)
+    bool Invalid = false,
+    bool DayList = false)
 {
     public int EndIndex => Index + Length;
 }
@@ -92,7 +94,28 @@ internal static class DateScanner
 
         return TryReadNumeric(text, index, out match)
             || TryReadChinese(text, index, period, out match)
-            || (char.IsAsciiDigit(c) && TryReadEnglishDayFirst(text, index, period, out match));
+            || (char.IsAsciiDigit(c) && !FollowsLabel(text, index) && TryReadEnglishDayFirst(text, index, period, out match));
+    }
+
+    // "Region 3 March 2009", "Chapter 5 May": a number after a capitalised noun is that noun's, not a day.
+    private static bool FollowsLabel(ReadOnlySpan<char> text, int index)
+    {
+        if (index < 2 || text[index - 1] != ' ' || !char.IsAsciiLetter(text[index - 2]))
+        {
+            return false;
+        }
+
+        var wordStart = index - 2;
+        while (wordStart > 0 && char.IsAsciiLetter(text[wordStart - 1]))
+        {
+            wordStart--;
+        }
+
+        var word = text[wordStart..(index - 1)];
+        var p = 0;
+        return char.IsAsciiLetterUpper(word[0]) && word.Length > 2 && !ReadMonthName(word, ref p, out _)
+            && !word.EndsWith("day", StringComparison.OrdinalIgnoreCase)
+            && word is not ("From" or "Since" or "Until" or "Till" or "Before" or "After" or "During" or "Through" or "Between" or "And");
     }
 
     private static bool TryReadApproximate(ReadOnlySpan<char> text, int index, out int length)
@@ -172,6 +195,13 @@ internal static class DateScanner
             }
         }
 
+        if (ReadDayList(text, p, out var listEnd))
+        {
+            // 6月5日、20日: separate days, never a range; the first one dates the clause.
+            match = MakeDay(index, ReadQualifiers(text, listEnd), resolvedYear, month, day) with { DayList = true };
+            return true;
+        }
+
         if (!closed)
         {
             return false;
@@ -179,6 +209,34 @@ internal static class DateScanner
 
         match = MakeDay(index, ReadQualifiers(text, p), resolvedYear, month, day);
         return true;
+    }
+
+    // "、20日", "、20日、27日", "、7月3日": more days after the first, each with its 日 (or the last one).
+    private static bool ReadDayList(ReadOnlySpan<char> text, int p, out int end)
+    {
+        end = p;
+        var q = p;
+        while (q < text.Length && text[q] == '、')
+        {
+            var r = q + 1;
+            ReadMonth(text, ref r, out _);
+            var n = ChineseNumerals.Read(text, r, 2, out var day);
+            if (n == 0 || day is < 1 or > 31)
+            {
+                break;
+            }
+
+            r += n;
+            if (!ReadDayMark(text, ref r) && !(r < text.Length && text[r] == '、'))
+            {
+                break;
+            }
+
+            q = r;
+            end = r;
+        }
+
+        return end > p && text[end - 1] is '日' or '号';
     }
 
     // 上旬, 月底, 本月中旬: part of the period's own month.
@@ -331,7 +389,7 @@ internal static class DateScanner
         return part.Length > 0;
     }
 
-    // After the first day: "-7日", "至21日", "-6月1日", "至2017年1月2日", "、16日".
+    // After the first day: "-7日", "至21日", "-6月1日", "至2017年1月2日".
     private static bool ReadRangeTail(
         ReadOnlySpan<char> text, int p, out int end, out int? year, out int? month, out int day, out bool closed)
     {
@@ -370,7 +428,7 @@ internal static class DateScanner
     {
         length = text[p] switch
         {
-            '-' or '~' or '–' or '至' or '到' or '、' or '―' => 1,
+            '-' or '~' or '–' or '至' or '到' or '―' => 1,
             '—' => p + 1 < text.Length && text[p + 1] == '—' ? 2 : 1,
             _ => 0,
         };
@@ -488,9 +546,10 @@ internal static class DateScanner
             // Month first: June 15, June 15-17, June 30 – July 2
             var q = SkipSpaces(text, p);
             var n = ReadEnglishDay(text, q, out var day);
-            if (n == 0 || q == p)
+            if (n == 0 || q == p || (p - index <= 4 && n == 2 && text[q] == '0'))
             {
-                return false;
+                // "in February": the whole month; "Sept 08" is a year, not a day.
+                return n == 0 && TryReadWholeMonth(text, index, p, month, period, out match);
             }
 
             p = q + n;
@@ -525,6 +584,21 @@ internal static class DateScanner
         }
 
         return false;
+    }
+
+    // "in February", "during March 2009": a whole month, named in full after a preposition.
+    private static bool TryReadWholeMonth(ReadOnlySpan<char> text, int index, int p, int month, Period period, out DateMatch match)
+    {
+        match = default;
+        var before = text[..index];
+        if (p - index < 4 || !(before.EndsWith("in ", StringComparison.OrdinalIgnoreCase) || before.EndsWith("during ", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var year = ReadEnglishYear(text, ref p) ?? InferYear(month, period);
+        match = MakeRange(index, p, year, month, 1, year, month, 0);
+        return true;
     }
 
     /// <summary>15 June, 15-17 June, 30 June – 2 July: the day comes first.</summary>

@@ -19,53 +19,48 @@ internal static partial class LineClassifier
     private static readonly string[] ChatterWords =
     [
         "如下", "请查收", "见附件", "附件是", "附件为", "请审阅", "请审核", "请审定", "please find", "please see", "here is", "here are",
-        "attached", "attachment", "as follows", "below",
+        "attached", "attachment", "as follows", "below", "转发", "forwarding", "fyi",
     ];
 
     /// <summary>Separates the sections of one input (a mail's body and each attachment): what ends one section does not end the next.</summary>
     public const char SectionBreak = '\f';
 
     private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。:!?");
+    private static readonly SearchValues<char> SentencePunctuation = SearchValues.Create(";。:!?");
 
     public static List<ReportLine> Classify(string folded, UnitRegistry registry)
     {
-        var lines = new List<ReportLine>();
+        var ranges = LineSplitter.Split(folded, registry);
+        var lines = new List<ReportLine>(ranges.Count);
         var afterForwardMarker = false;
         var seenContent = false;
-        var position = 0;
-        while (position <= folded.Length)
+        var skipUntil = 0;
+        foreach (var range in ranges)
         {
-            var newline = folded.AsSpan(position).IndexOfAny('\n', '\r');
-            var lineEnd = newline < 0 ? folded.Length : position + newline;
-            var line = Classify(folded, Trim(folded, position, lineEnd), registry, ref afterForwardMarker);
-            if (!seenContent && line.Kind == LineKind.Paragraph && LooksLikeTitle(folded.AsSpan(line.Start, line.Length)))
+            if (range.Start < skipUntil)
             {
-                line = line with { Kind = LineKind.Title };
+                continue;
             }
 
+            var line = Classify(folded, Trim(folded, range.Start, range.End), registry, seenContent, ref afterForwardMarker) with { Flattened = range.Flattened };
             seenContent |= line.Kind is not (LineKind.Blank or LineKind.Skip);
             lines.Add(line);
-            if (newline < 0)
-            {
-                break;
-            }
-
             if (line.Kind == LineKind.End)
             {
                 // Nothing more of this section is read: skip to the next section, if any.
-                var next = folded.IndexOf(SectionBreak, lineEnd);
+                var next = folded.IndexOf(SectionBreak, range.End);
                 if (next < 0)
                 {
                     break;
                 }
 
-                lineEnd = next;
+                skipUntil = next;
                 afterForwardMarker = false;
+                seenContent = false;
             }
-
-            position = lineEnd + (folded[lineEnd] == '\r' && lineEnd + 1 < folded.Length && folded[lineEnd + 1] == '\n' ? 2 : 1);
         }
 
+        LayoutRules.Apply(folded, lines, registry);
         return lines;
     }
 
@@ -84,7 +79,7 @@ internal static partial class LineClassifier
         return (start, end);
     }
 
-    private static ReportLine Classify(string folded, (int Start, int End) range, UnitRegistry registry, ref bool afterForwardMarker)
+    private static ReportLine Classify(string folded, (int Start, int End) range, UnitRegistry registry, bool seenContent, ref bool afterForwardMarker)
     {
         var (start, end) = range;
         var line = folded.AsSpan(start, end - start);
@@ -106,8 +101,9 @@ internal static partial class LineClassifier
 
         if (MailHeaderLine().IsMatch(line))
         {
-            // The headers of a forwarded report are skipped; in a reply they start the quoted original.
-            return new ReportLine(afterForwardMarker ? LineKind.Skip : LineKind.End, start, end);
+            // The headers of a forwarded report, or a subject line pasted above the text, are skipped;
+            // after the text of a reply they start the quoted original.
+            return new ReportLine(afterForwardMarker || !seenContent ? LineKind.Skip : LineKind.End, start, end);
         }
 
         afterForwardMarker = false;
@@ -148,7 +144,15 @@ internal static partial class LineClassifier
         var marker = ItemMarker().Match(folded, start, end - start);
         if (marker.Success && start + marker.Length < end)
         {
-            return ItemWithOptionalUnit(folded, start, end, start + marker.Length, registry);
+            var level = char.IsAsciiDigit(line[0]) ? 3 : line[0] == '(' ? 4 : 5;
+            return ItemWithOptionalUnit(folded, start, end, start + marker.Length, registry) with { Level = level };
+        }
+
+        var label = LabelPrefix().Match(folded, start, end - start);
+        if (label.Success)
+        {
+            // 补充:6月28日,… — the label of a supplement or correction is no part of the item.
+            return start + label.Length < end ? new ReportLine(LineKind.Item, start, end, start + label.Length, end, Level: 5) : new ReportLine(LineKind.Skip, start, end);
         }
 
         if (TryUnitPrefix(folded, start, end, registry, out var unitLine))
@@ -178,11 +182,12 @@ internal static partial class LineClassifier
         }
 
         var rest = folded.AsSpan(restStart, end - restStart);
+        var level = folded[start] == '(' ? 2 : 1;
         var looksLikeHeading = rest.Length <= 40 && rest.IndexOfAny(";。") < 0
             && !DateScanner.TryReadAt(rest, 0, new Period(2000, 1), out _);
         return looksLikeHeading
-            ? Heading(start, end, restStart, folded)
-            : new ReportLine(LineKind.Item, start, end, restStart, end);
+            ? Heading(start, end, restStart, folded) with { Level = level }
+            : new ReportLine(LineKind.Item, start, end, restStart, end, Level: level);
     }
 
     private static ReportLine Heading(int start, int end, int nameStart, string folded)
@@ -259,6 +264,9 @@ internal static partial class LineClassifier
         return true;
     }
 
+    /// <summary>---------- Forwarded message ---------, 转发的邮件: a forwarded mail starts below.</summary>
+    public static bool IsForwardMarker(ReadOnlySpan<char> line) => ForwardMarker().IsMatch(line);
+
     private static bool IsHeadline(ReadOnlySpan<char> name) =>
         name.Contains("要闻", StringComparison.Ordinal)
         || name.Equals("headlines", StringComparison.OrdinalIgnoreCase)
@@ -286,7 +294,7 @@ internal static partial class LineClassifier
 
     private static bool IsBoilerplate(ReadOnlySpan<char> line)
     {
-        if (ContactLine().IsMatch(line) || TableHeader().IsMatch(line))
+        if (ContactLine().IsMatch(line) || TableHeader().IsMatch(line) || PublishingLine().IsMatch(line) || Byline().IsMatch(line))
         {
             return true;
         }
@@ -322,23 +330,34 @@ internal static partial class LineClassifier
         return false;
     }
 
-    // "Highlights of the month:", "主要工作:": a short undated line that announces what follows.
-    private static bool IsColonHeading(ReadOnlySpan<char> line) =>
-        line.Length <= 40 && line[^1] == ':' && !line[..^1].ContainsAny(ClausePunctuation)
-        && !DateScanner.TryReadAt(line, 0, new Period(2000, 1), out _)
-        && !DateScanner.TryFind(line, 0, new Period(2000, 1), out _);
-
-    // The first line of a report, short, without clause punctuation or any date: its title.
-    private static bool LooksLikeTitle(ReadOnlySpan<char> line) =>
-        line.Length <= 40 && !line.ContainsAny(ClausePunctuation)
-        && !DateScanner.TryReadAt(line, 0, new Period(2000, 1), out _)
-        && !DateScanner.TryFind(line, 0, new Period(2000, 1), out _);
+    // "Highlights of the month:", "主要工作:", "Opportunities for Engaging the Member, Volunteer, and Non-Member:":
+    // a short undated line that announces what follows.
+    private static bool IsColonHeading(ReadOnlySpan<char> line)
+    {
+        var english = char.IsAsciiLetter(line[0]);
+        return line.Length <= (english ? 80 : 40) && line[^1] == ':'
+            && !line[..^1].ContainsAny(english ? SentencePunctuation : ClausePunctuation)
+            && !DateScanner.TryReadAt(line, 0, new Period(2000, 1), out _)
+            && !DateScanner.TryFind(line, 0, new Period(2000, 1), out _);
+    }
 
     [GeneratedRegex(@"^(?:第?[一二三四五六七八九十]{1,3}[、.:]|第[一二三四五六七八九十]{1,3}(?:部分|章|节)[、:\s]?|\([一二三四五六七八九十]{1,3}\))\s*")]
     private static partial Regex ChineseOrdinal();
 
-    [GeneratedRegex(@"^(?:\d{1,3}(?:[、)\t]|\.(?!\d)|\.(?=\d{1,2}月))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:\d{1,2}(?=[\u4e00-\u9fff])(?![\d]*[月日年号时点分项个名人位家所万亿元届次期场批件篇份条余多天周岁种类户台套米吨亩千百十])|\d{1,3},?(?:[、)\t]|\.(?!\d)|\.(?=\d{1,2}月))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
     private static partial Regex ItemMarker();
+
+    [GeneratedRegex(@"^(?:补充|更正|补充材料|补报|correction|addendum|update)\s*[:：]\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex LabelPrefix();
+
+    // Lines of a web page or a printed bulletin around the report: its source, date of publication,
+    // editors, breadcrumbs, masthead, photo file names, distribution list.
+    [GeneratedRegex(@"^(?:(?:发布时间|发布日期|信息来源|来源|文章来源|作者|责任编辑|编辑|审核|审稿|校对|供稿|通讯员|摄影|浏览次数|点击数|阅读|编者按|报|送|发|抄报|抄送|印发)\s*[:：]|(?:首页|当前位置|您现在的位置).{0,60}(?:>|»|/)|第\s*\d+\s*期\s*\(?总第\s*\d+\s*期\)?|\(?共印\s*\d+\s*份\)?$|[\w\-]+\.(?:jpe?g|png|gif|bmp|webp)$|\(?图为|\(?图片来源|photo:|source:|posted (?:on|by))", RegexOptions.IgnoreCase)]
+    private static partial Regex PublishingLine();
+
+    // (记者 吴鹏程 通讯员 科宣), (王晓岚): a byline alone on its line.
+    [GeneratedRegex(@"^\((?:(?:记者|通讯员|供稿|作者|文|图|摄影?|编辑)[\s/:]*)?[\u4e00-\u9fff·]{2,6}(?:[\s、,]+(?:(?:记者|通讯员|供稿|作者|文|图|摄影?|编辑)[\s/:]*)?[\u4e00-\u9fff·]{2,6}){0,4}\)$")]
+    private static partial Regex Byline();
 
     [GeneratedRegex(@"\(\s*共?\s*\d+\s*[项条件个]\s*\)$")]
     private static partial Regex UnitCount();

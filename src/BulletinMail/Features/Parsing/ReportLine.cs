@@ -37,7 +37,10 @@ internal enum LineKind
 /// One line of a report, as ranges into its text: the whole trimmed line, its body (what entries
 /// are read from) and its name (a unit's or a heading's), if any.
 /// </summary>
-internal readonly record struct ReportLine(LineKind Kind, int Start, int End, int BodyStart = 0, int BodyEnd = 0, int NameStart = 0, int NameEnd = 0)
+/// <param name="Level">The ordinal's rank for a numbered heading or item: 1 for 一、, 2 for (一), 3 for 1、; 0 for none.</param>
+/// <param name="Flattened">The line was cut out of a longer one whose line breaks were lost.</param>
+internal readonly record struct ReportLine(
+    LineKind Kind, int Start, int End, int BodyStart = 0, int BodyEnd = 0, int NameStart = 0, int NameEnd = 0, int Level = 0, bool Flattened = false)
 {
     public bool HasName => NameEnd > NameStart;
 

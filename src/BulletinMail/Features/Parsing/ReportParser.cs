@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using System.Buffers;
 using BulletinMail.Features.Units;
 
 namespace BulletinMail.Features.Parsing;
@@ -9,12 +11,15 @@ namespace BulletinMail.Features.Parsing;
 /// chronicles, single-unit reports and multi-unit summaries; skips greetings, closings,
 /// signatures, quoted replies and editorial prose.
 /// </summary>
-public sealed class ReportParser(UnitRegistry registry)
+public sealed partial class ReportParser(UnitRegistry registry)
 {
     /// <summary>The section of headline entries (【本期要闻】), whatever the heading's script.</summary>
     public const string HeadlineSection = "本期要闻";
 
     private const int LongClause = 300;
+
+    private static readonly SearchValues<char> SentenceEnds = SearchValues.Create("。!?");
+    private static readonly SearchValues<char> NotInByline = SearchValues.Create("0123456789,;。:、");
 
     public ReportParser()
         : this(UnitRegistry.Empty)
@@ -38,7 +43,7 @@ public sealed class ReportParser(UnitRegistry registry)
     private sealed record Document(string Original, string Folded, Period Period, string? ExternalUnit, bool MultiUnit);
 
     /// <summary>A paragraph or item: ranges into the document's text, or a joined copy for hard-wrapped lines.</summary>
-    private sealed record Block(string Original, string Folded, int Start, int End, LineKind Kind, string? Unit, string? Section, bool Headline);
+    private sealed record Block(string Original, string Folded, int Start, int End, LineKind Kind, string? Unit, string? Section, bool Headline, bool Flattened = false);
 
     private static bool IsMultiUnit(List<ReportLine> lines)
     {
@@ -79,8 +84,11 @@ public sealed class ReportParser(UnitRegistry registry)
     {
         string? section = null;
         string? unitContext = null;
-        ActivityDate? dateLine = null;
+
+        // A line that held only a date dates the block after it.
+        ActivityDate? carried = null;
         var headline = false;
+        var ignoring = false; // under a heading of problems or requests, not of activities
         var clauses = new List<Clause>();
         Block? open = null;
         ReportLine previous = default;
@@ -89,9 +97,15 @@ public sealed class ReportParser(UnitRegistry registry)
         {
             if (open is not null)
             {
-                dateLine = ReadBlock(document, open, clauses, entries, dateLine);
+                carried = ReadBlock(document, open, clauses, entries, carried);
                 open = null;
             }
+        }
+
+        void StartContext()
+        {
+            Flush();
+            carried = null;
         }
 
         foreach (var line in lines)
@@ -99,42 +113,44 @@ public sealed class ReportParser(UnitRegistry registry)
             switch (line.Kind)
             {
                 case LineKind.Heading:
-                    Flush();
+                    StartContext();
                     section = document.Original[line.NameStart..line.NameEnd].Trim();
+                    ignoring = NotActivities().IsMatch(document.Folded.AsSpan(line.NameStart, line.NameEnd - line.NameStart));
 
                     // Sections group units in a bulletin; in a single unit's report they are its own.
                     unitContext = document.MultiUnit ? null : unitContext;
-                    dateLine = null;
                     headline = false;
                     break;
                 case LineKind.HeadlineHeading:
-                    Flush();
+                    StartContext();
+                    ignoring = false;
                     section = HeadlineSection;
                     unitContext = null;
-                    dateLine = null;
                     headline = true;
                     break;
                 case LineKind.UnitHeading:
-                    Flush();
+                    StartContext();
                     unitContext = document.Original[line.NameStart..line.NameEnd].Trim();
-                    dateLine = null;
                     headline = false;
+                    break;
+                case LineKind.UnitParagraph or LineKind.Item or LineKind.Paragraph when ignoring:
+                    Flush();
                     break;
                 case LineKind.UnitParagraph:
                 case LineKind.Item:
                     Flush();
                     var unit = line.HasName ? document.Original[line.NameStart..line.NameEnd].Trim() : unitContext;
-                    open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, line.Kind, unit, section, headline && !line.HasName);
+                    open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, line.Kind, unit, section, headline && !line.HasName, line.Flattened);
                     break;
                 case LineKind.Paragraph:
-                    if (open is not null && IsContinuation(document.Folded, previous, line, document.Period))
+                    if (open is not null && IsContinuation(document, previous, line))
                     {
-                        open = Join(open, line);
+                        open = Join(document, open, line);
                     }
                     else
                     {
                         Flush();
-                        open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, LineKind.Paragraph, unitContext, section, headline);
+                        open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, LineKind.Paragraph, unitContext, section, headline, line.Flattened);
                     }
 
                     break;
@@ -150,17 +166,32 @@ public sealed class ReportParser(UnitRegistry registry)
     }
 
     // A hard-wrapped line: the previous line was long, ended mid-sentence, and this one starts no date.
-    private static bool IsContinuation(string folded, ReportLine previous, ReportLine line, Period period)
+    private static bool IsContinuation(Document document, ReportLine previous, ReportLine line)
     {
         if (previous.Kind is not (LineKind.Paragraph or LineKind.Item or LineKind.UnitParagraph) || previous.End <= previous.Start)
         {
             return false;
         }
 
+        var folded = document.Folded;
         var last = folded[previous.End - 1];
         return last is not ('。' or ';' or '!' or '?' or '.' or ':')
             && DisplayWidth(folded.AsSpan(previous.Start, previous.Length)) >= 60
-            && !ClauseDate.TryReadLeading(folded, line.Start, period, out _);
+            && !ClauseDate.TryReadLeading(folded, line.Start, document.Period, out _)
+            && !StartsEnglishSentence(folded, previous, line);
+    }
+
+    // One English item a line, without full stops: a capital after a complete word starts the next item.
+    private static bool StartsEnglishSentence(string folded, ReportLine previous, ReportLine line)
+    {
+        if (!char.IsAsciiLetterUpper(folded[line.Start]) || !char.IsAsciiLetterOrDigit(folded[previous.End - 1]))
+        {
+            return false;
+        }
+
+        var lastWord = folded.AsSpan(previous.Start, previous.Length);
+        lastWord = lastWord[(lastWord.LastIndexOf(' ') + 1)..];
+        return lastWord is not ("a" or "an" or "the" or "of" or "and" or "or" or "for" or "to" or "in" or "on" or "at" or "with" or "by" or "from");
     }
 
     private static int DisplayWidth(ReadOnlySpan<char> text)
@@ -174,21 +205,19 @@ public sealed class ReportParser(UnitRegistry registry)
         return width;
     }
 
-    private static Block Join(Block block, ReportLine line)
+    private static Block Join(Document document, Block block, ReportLine line)
     {
-        var original = block.Original;
-        var folded = block.Folded;
-        var left = folded[block.End - 1];
-        var right = folded[line.BodyStart];
+        var left = block.Folded[block.End - 1];
+        var right = document.Folded[line.BodyStart];
         var separator = char.IsAsciiLetterOrDigit(left) || char.IsAsciiLetterOrDigit(right) || left == ',' ? " " : string.Empty;
-        var joinedOriginal = string.Concat(original.AsSpan(block.Start, block.End - block.Start), separator, original.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart));
-        var joinedFolded = string.Concat(folded.AsSpan(block.Start, block.End - block.Start), separator, folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart));
+        var joinedOriginal = string.Concat(block.Original.AsSpan(block.Start, block.End - block.Start), separator, document.Original.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart));
+        var joinedFolded = string.Concat(block.Folded.AsSpan(block.Start, block.End - block.Start), separator, document.Folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart));
         return block with { Original = joinedOriginal, Folded = joinedFolded, Start = 0, End = joinedOriginal.Length };
     }
 
-    /// <param name="dateLine">The date of a preceding line that held only a date, which dates this block's first clauses.</param>
+    /// <param name="carried">The date of a preceding line that held only a date, which dates this block's first clauses.</param>
     /// <returns>The date to carry to the next block: this block's date when it is a date alone, else none.</returns>
-    private ActivityDate? ReadBlock(Document document, Block block, List<Clause> clauses, List<ParsedEntry> entries, ActivityDate? dateLine)
+    private ActivityDate? ReadBlock(Document document, Block block, List<Clause> clauses, List<ParsedEntry> entries, ActivityDate? carried)
     {
         // In a bulletin or multi-unit summary, text outside any unit's paragraph is editorial prose.
         if (document.MultiUnit && block.Unit is null && !block.Headline && block.Kind == LineKind.Paragraph)
@@ -197,30 +226,31 @@ public sealed class ReportParser(UnitRegistry registry)
         }
 
         clauses.Clear();
-        ClauseSplitter.Split(block.Folded, block.Start, block.End, document.Period, clauses);
+        var end = WithoutByline(block.Folded, block.Start, block.End);
+        ClauseSplitter.Split(block.Folded, block.Start, end, document.Period, clauses);
+
         var firstEntry = entries.Count;
         var anyOwnDate = false;
-        ActivityDate? carried = dateLine;
         for (var i = 0; i < clauses.Count; i++)
         {
-            var (start, end, endsSentence) = clauses[i];
-            if (i == 0 && endsSentence && clauses.Count > 1 && IsLeadIn(block.Folded, start, end, document.Period))
+            var (start, clauseEnd, endsSentence) = clauses[i];
+            if (i == 0 && endsSentence && clauses.Count > 1 && IsLeadIn(block.Folded, start, clauseEnd, document.Period))
             {
                 continue;
             }
 
-            var clause = ReadClause(block, start, end, document.Period, carried);
+            var clause = ReadClause(block, start, clauseEnd, document.Period, carried);
             if (clause is null)
             {
                 continue;
             }
 
-            var (date, textStart, textEnd, how) = clause.Value;
+            var (date, textStart, textEnd, how, dayList) = clause.Value;
             anyOwnDate |= how != DateSource.Inherited && date.Precision != DatePrecision.Undated;
             carried = date.Precision == DatePrecision.Undated ? carried : date;
             if (textEnd > textStart)
             {
-                entries.Add(MakeEntry(document, block, date, block.Original[textStart..textEnd], how));
+                entries.Add(MakeEntry(document, block, date, block.Original[textStart..textEnd], how, dayList));
             }
             else if (clauses.Count == 1 && how == DateSource.Leading)
             {
@@ -234,6 +264,33 @@ public sealed class ReportParser(UnitRegistry registry)
         }
 
         return null;
+    }
+
+    // "…补救技术。 (王晓岚)", "…主持会议。 (记者 杨帆)": a byline closing a news brief is no part of it.
+    private static int WithoutByline(string folded, int start, int end)
+    {
+        var trimmed = end;
+        while (trimmed > start && TextFold.IsSpace(folded[trimmed - 1]))
+        {
+            trimmed--;
+        }
+
+        if (trimmed - start < 8 || folded[trimmed - 1] != ')')
+        {
+            return end;
+        }
+
+        var open = folded.LastIndexOf('(', trimmed - 1, Math.Min(24, trimmed - start));
+        if (open <= start)
+        {
+            return end;
+        }
+
+        var inside = folded.AsSpan(open + 1, trimmed - open - 2);
+        var before = folded[open - 1];
+        var isByline = inside.Length is >= 2 and <= 20 && !inside.ContainsAny(NotInByline)
+            && (before is '。' or '!' || TextFold.IsSpace(before));
+        return isByline ? open : end;
     }
 
     // "(一)加强组织建设。3月5日,召开…": a short undated sentence that introduces the dated ones.
@@ -264,11 +321,12 @@ public sealed class ReportParser(UnitRegistry registry)
         None,
     }
 
-    private static (ActivityDate Date, int TextStart, int TextEnd, DateSource How)? ReadClause(Block block, int start, int end, Period period, ActivityDate? carried)
+    private static (ActivityDate Date, int TextStart, int TextEnd, DateSource How, bool DayList)? ReadClause(Block block, int start, int end, Period period, ActivityDate? carried)
     {
         var folded = block.Folded;
         start = SkipLeading(folded, start, end);
         end = TrimTrailing(folded, start, end);
+        start = SkipEnumerationWord(folded, start, end);
         if (start >= end)
         {
             return null;
@@ -284,18 +342,46 @@ public sealed class ReportParser(UnitRegistry registry)
                 textStart = SkipLeading(folded, textStart + 1, end); // 【6月15日】召开…
             }
 
-            return (date, textStart, end, match.Invalid ? DateSource.None : DateSource.Leading);
+            return (date, textStart, end, match.Invalid ? DateSource.None : DateSource.Leading, match.DayList);
         }
 
-        if (DateScanner.TryFind(span, start, period, out match) && !match.Invalid)
+        if ((DateScanner.TryFind(span, start, period, out match) && !match.Invalid) || TryFindApproximate(span, start, out match))
         {
-            return (ToActivityDate(block.Original, match), start, end, DateSource.Within);
+            return (ToActivityDate(block.Original, match), start, end, DateSource.Within, match.DayList);
         }
 
         return carried is null
-            ? (ActivityDate.Undated, start, end, DateSource.None)
-            : (carried, start, end, DateSource.Inherited);
+            ? (ActivityDate.Undated, start, end, DateSource.None, false)
+            : (carried, start, end, DateSource.Inherited, false);
     }
+
+    // "…只剩20来天。日前,临安市科协…": an approximate word that opens a later sentence dates the brief.
+    private static bool TryFindApproximate(ReadOnlySpan<char> folded, int start, out DateMatch match)
+    {
+        for (var p = start; folded[p..].IndexOfAny(SentenceEnds) is var stop and >= 0;)
+        {
+            p += stop + 1;
+            var q = p;
+            while (q < folded.Length && TextFold.IsSpace(folded[q]))
+            {
+                q++;
+            }
+
+            if (DateScanner.TryReadAt(folded, q, new Period(2000, 1), out match) && match.Precision == DatePrecision.Approximate)
+            {
+                return true;
+            }
+        }
+
+        match = default;
+        return false;
+    }
+
+    // 一是…;二是…: the enumeration word opens the clause like a list marker.
+    private static int SkipEnumerationWord(string folded, int start, int end) =>
+        end - start > 2 && ChineseNumerals.DigitValue(folded[start]) > 0 && !char.IsAsciiDigit(folded[start]) && folded[start + 1] == '是'
+            ? SkipLeading(folded, start + 2, end)
+            : start;
 
     private static ActivityDate ToActivityDate(string original, DateMatch match) =>
         new(match.Start, match.End, match.Invalid ? DatePrecision.Undated : match.Precision, original.Substring(match.Index, match.Length).Trim());
@@ -320,7 +406,7 @@ public sealed class ReportParser(UnitRegistry registry)
         return end;
     }
 
-    private ParsedEntry MakeEntry(Document document, Block block, ActivityDate date, string text, DateSource how)
+    private ParsedEntry MakeEntry(Document document, Block block, ActivityDate date, string text, DateSource how, bool dayList)
     {
         var unit = block.Headline ? null : block.Unit ?? document.ExternalUnit;
         var warnings = new List<string>(0);
@@ -368,6 +454,16 @@ public sealed class ReportParser(UnitRegistry registry)
             Warn($"unit-not-registered: {unit} is not in the unit registry", 0.1);
         }
 
+        if (dayList)
+        {
+            Warn($"day-list: {date.Text} names several days; the entry is dated by the first", 0.15);
+        }
+
+        if (block.Flattened)
+        {
+            Warn("flattened-layout: the report's line breaks were lost; its items were cut at their markers", 0.1);
+        }
+
         if (text.Length > LongClause)
         {
             Warn($"long-clause: {text.Length} characters; it may hold several activities", 0.15);
@@ -376,4 +472,8 @@ public sealed class ReportParser(UnitRegistry registry)
         var section = block.Headline ? HeadlineSection : block.Section;
         return new ParsedEntry(unit, section, date, text, Math.Round(Math.Clamp(confidence, 0, 1), 2), warnings, how == DateSource.Inherited);
     }
+
+    // 存在的问题和建议, Issues requiring action, Officers: what such a section lists are not activities.
+    [GeneratedRegex(@"^(?:(?:存在的?|主要|当前|目前)?(?:问题|困难)(?:和|与|及)?(?:困难|问题|建议)?|意见(?:和|与)?建议|(?:有关)?建议|需(?:要)?.{0,8}(?:协调|解决|支持)|(?:issues|problems|challenges|concerns|requests|action items|officers|contacts)\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex NotActivities();
 }

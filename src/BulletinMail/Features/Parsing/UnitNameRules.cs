@@ -22,9 +22,12 @@ internal static class UnitNameRules
         "hospital", "commission", "agency", "ministry",
     ];
 
+    private static readonly SearchValues<char> AsciiDigits = SearchValues.Create("0123456789");
+    private static readonly SearchValues<char> PinyinLetters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü");
     private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。、“”《》!?");
 
-    private static readonly string[] NotUnits = ["地址", "联系人", "发件人", "收件人", "主办单位", "承办单位", "时间", "地点"];
+    private static readonly string[] NotUnits =
+        ["地址", "联系人", "发件人", "收件人", "主办单位", "承办单位", "时间", "地点", "举办", "承办", "主办", "协办", "创办", "开办", "督办", "召开"];
 
     public static bool IsUnitName(ReadOnlySpan<char> folded, UnitRegistry registry)
     {
@@ -40,7 +43,8 @@ internal static class UnitNameRules
         }
 
         var english = char.IsAsciiLetter(folded[0]);
-        if ((!english && folded.Length > 30) || StartsWithDate(folded))
+        folded = WithoutPinyinNotes(folded);
+        if ((!english && (folded.Length > 30 || folded.ContainsAny(AsciiDigits))) || StartsWithDate(folded))
         {
             return false;
         }
@@ -67,6 +71,18 @@ internal static class UnitNameRules
         }
 
         return false;
+    }
+
+    // 瑯琊區(qū)科協(xié): a mirror's pinyin after each character it glossed. The last gloss hides the suffix.
+    private static ReadOnlySpan<char> WithoutPinyinNotes(ReadOnlySpan<char> folded)
+    {
+        while (folded.Length > 3 && folded[^1] == ')' && folded.LastIndexOf('(') is var open and > 0
+            && folded[(open + 1)..^1] is { Length: > 0 and <= 6 } gloss && !gloss.ContainsAnyExcept(PinyinLetters))
+        {
+            folded = folded[..open];
+        }
+
+        return folded;
     }
 
     private static bool StartsWithDate(ReadOnlySpan<char> folded) =>

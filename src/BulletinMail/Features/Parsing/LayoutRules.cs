@@ -1,0 +1,266 @@
+using System.Buffers;
+using BulletinMail.Features.Units;
+
+namespace BulletinMail.Features.Parsing;
+
+/// <summary>
+/// Reads the classified lines as a whole and corrects what one line alone cannot tell: the
+/// report's title lines, the addressee of a greeting, a forwarder's cover note, a list of
+/// headlines numbered like headings, headings known only by their place, a signature block.
+/// </summary>
+internal static class LayoutRules
+{
+    private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。:!?");
+    private static readonly SearchValues<char> SentencePunctuation = SearchValues.Create(",;。!?");
+
+    private static readonly string[] TitleWords =
+    [
+        "report", "newsletter", "bulletin", "update", "minutes", "summary", "报告", "总结", "小结", "情况", "动态", "简报", "简讯",
+        "快报", "月报", "周报", "大事记", "纪事", "汇报", "要点", "计划", "工作",
+    ];
+
+    public static void Apply(string folded, List<ReportLine> lines, UnitRegistry registry)
+    {
+        MarkTitles(folded, lines);
+        SkipAddressees(folded, lines);
+        SkipCoverNote(folded, lines);
+        ListHeadlines(lines);
+        HeadingsByPlace(folded, lines, registry);
+        SkipSignature(folded, lines);
+    }
+
+    private static bool IsContent(ReportLine line) => line.Kind is not (LineKind.Blank or LineKind.Skip);
+
+    private static int NextContent(List<ReportLine> lines, int from)
+    {
+        for (var i = from; i < lines.Count; i++)
+        {
+            if (IsContent(lines[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool StartsDated(string folded, ReportLine line) =>
+        ClauseDate.TryReadLeading(folded.AsSpan(0, line.End), line.Kind is LineKind.Item or LineKind.UnitParagraph ? line.BodyStart : line.Start, new Period(2000, 1), out _);
+
+    // Short, no clause punctuation, no date: a title, a name, a heading.
+    private static bool IsLabelLike(string folded, ReportLine line) =>
+        line.Length <= 40 && !folded.AsSpan(line.Start, line.Length).ContainsAny(ClausePunctuation)
+        && !DateScanner.TryFind(folded.AsSpan(0, line.End), line.Start, new Period(2000, 1), out _);
+
+    // The lines above the first blank line that carry no clause and no date: the report's title
+    // (a unit's name, then 9月工作总结及10月工作计划).
+    private static void MarkTitles(string folded, List<ReportLine> lines)
+    {
+        var first = NextContent(lines, 0);
+        for (var i = first; i >= 0 && i < lines.Count && i - first < 4; i++)
+        {
+            var line = lines[i];
+            if (line.Kind == LineKind.Blank || line.Kind == LineKind.Skip && i > first)
+            {
+                break;
+            }
+
+            if (line.Kind is LineKind.Paragraph && (IsLabelLike(folded, line) || (i == first && IsTitleWithDate(folded, line))) && (i + 1 >= lines.Count || lines[i + 1].Kind != LineKind.Paragraph || !StartsDated(folded, lines[i + 1])))
+            {
+                lines[i] = line with { Kind = LineKind.Title };
+            }
+            else if (line.Kind is not (LineKind.Title or LineKind.UnitHeading))
+            {
+                break;
+            }
+        }
+    }
+
+    // IEEE Orlando Section Report Region 3 March 2009 Meeting, 2021年第5期 五月份工作大记事: the first line names the report.
+    private static bool IsTitleWithDate(string folded, ReportLine line)
+    {
+        var text = folded.AsSpan(line.Start, line.Length);
+        if (text.Length > 80 || text.ContainsAny(SentencePunctuation))
+        {
+            return false;
+        }
+
+        foreach (var word in TitleWords)
+        {
+            if (text.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // 省科协学会部: / 你们好!现将…报告如下: — the line before a greeting names the recipient, not a unit or a section.
+    private static void SkipAddressees(string folded, List<ReportLine> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (line.Kind is not (LineKind.Heading or LineKind.UnitHeading or LineKind.Paragraph or LineKind.Title) || line.Level > 0
+                || line.Length > 30 || folded[line.End - 1] != ':')
+            {
+                continue;
+            }
+
+            var next = i + 1 < lines.Count ? i + 1 : -1;
+            while (next >= 0 && next < lines.Count && lines[next].Kind == LineKind.Blank)
+            {
+                next++;
+            }
+
+            if (next >= 0 && next < lines.Count && lines[next].Kind == LineKind.Skip && !IsQuote(folded, lines[next]))
+            {
+                lines[i] = line with { Kind = LineKind.Skip };
+            }
+        }
+    }
+
+    private static bool IsQuote(string folded, ReportLine line) => line.Length > 0 && folded[line.Start] is '>' or '|';
+
+    // 转发联络员报送的材料 above a forwarded report: the forwarder's cover note.
+    private static void SkipCoverNote(string folded, List<ReportLine> lines)
+    {
+        var marker = lines.FindIndex(l => l.Kind == LineKind.Skip && LineClassifier.IsForwardMarker(folded.AsSpan(l.Start, l.Length)));
+        for (var i = 0; i < marker; i++)
+        {
+            var line = lines[i];
+            if (IsContent(line) && line.Kind != LineKind.Item && !StartsDated(folded, line))
+            {
+                lines[i] = line with { Kind = LineKind.Skip };
+            }
+        }
+    }
+
+    // 一、… 二、… 三、… with nothing under any of them: a list of headlines, not of sections.
+    private static void ListHeadlines(List<ReportLine> lines)
+    {
+        var run = new List<int>();
+        void Close()
+        {
+            if (run.Count >= 2)
+            {
+                foreach (var index in run)
+                {
+                    var heading = lines[index];
+                    lines[index] = heading with { Kind = LineKind.Item, BodyStart = heading.NameStart, BodyEnd = heading.End, NameStart = 0, NameEnd = 0 };
+                }
+            }
+
+            run.Clear();
+        }
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (!IsContent(line))
+            {
+                continue;
+            }
+
+            var next = NextContent(lines, i + 1);
+            var empty = line.Kind == LineKind.Heading && line.Level > 0
+                && (next < 0 || (lines[next].Kind == LineKind.Heading && lines[next].Level <= line.Level) || lines[next].Kind == LineKind.End);
+            if (empty && (run.Count == 0 || lines[run[^1]].Level == line.Level))
+            {
+                run.Add(i);
+            }
+            else if (line.Kind == LineKind.Heading && line.Level > 0 && run.Count > 0 && lines[run[^1]].Level == line.Level)
+            {
+                // A heading with content under it ends the run; so does any other line.
+                Close();
+            }
+            else
+            {
+                Close();
+            }
+        }
+
+        Close();
+    }
+
+    // Women in Engineering Affinity Group: a short undated line after a blank one, with dated lines
+    // right under it, heads them like the unit headings around it (or, among none, like a section).
+    private static void HeadingsByPlace(string folded, List<ReportLine> lines, UnitRegistry registry)
+    {
+        var unitHeadings = lines.Count(l => l.Kind == LineKind.UnitHeading);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (line.Kind != LineKind.Paragraph || !IsLabelLike(folded, line) || (i > 0 && lines[i - 1].Kind != LineKind.Blank)
+                || i + 1 >= lines.Count || !IsContent(lines[i + 1]))
+            {
+                continue;
+            }
+
+            var below = lines[i + 1];
+            var datedBelow = below.Kind is LineKind.Paragraph or LineKind.Item && StartsDated(folded, below);
+            if (!datedBelow)
+            {
+                continue;
+            }
+
+            lines[i] = unitHeadings > 0
+                ? line with { Kind = LineKind.UnitHeading, NameStart = line.Start, NameEnd = line.End }
+                : line with { Kind = LineKind.Heading, NameStart = line.Start, NameEnd = line.End };
+        }
+
+        // A short line followed by a blank and a unit heading heads the units below it: a section.
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var next = NextContent(lines, i + 1);
+            if (line.Kind == LineKind.Paragraph && IsLabelLike(folded, line) && (i == 0 || lines[i - 1].Kind == LineKind.Blank)
+                && next > i + 1 && lines[next].Kind == LineKind.UnitHeading)
+            {
+                lines[i] = line with { Kind = LineKind.Heading, NameStart = line.Start, NameEnd = line.End };
+            }
+        }
+    }
+
+    // 衢州市科协办公室 / 2021年6月30日 at the end: who sent it and when, not an activity.
+    private static void SkipSignature(string folded, List<ReportLine> lines)
+    {
+        var last = lines.Count - 1;
+        while (last >= 0 && !IsContent(lines[last]))
+        {
+            last--;
+        }
+
+        if (last < 0 || !IsDateOnly(folded, lines[last]))
+        {
+            return;
+        }
+
+        lines[last] = lines[last] with { Kind = LineKind.Skip };
+        for (var i = last - 1; i >= 0 && last - i <= 4; i--)
+        {
+            var line = lines[i];
+            if (line.Kind == LineKind.Blank || !IsContent(line))
+            {
+                break;
+            }
+
+            if (line.Kind is LineKind.Item || line.Length > 30 || folded.AsSpan(line.Start, line.Length).ContainsAny(SentencePunctuation))
+            {
+                break;
+            }
+
+            lines[i] = line with { Kind = LineKind.Skip };
+        }
+    }
+
+    // 2021年6月30日, 二〇二一年六月三十日, 2021-06-30: a full date and nothing else.
+    private static bool IsDateOnly(string folded, ReportLine line)
+    {
+        var span = folded.AsSpan(0, line.End);
+        return DateScanner.TryReadAt(span, line.Start, new Period(2000, 1), out var match)
+            && match.Precision == DatePrecision.Day && match.EndIndex >= line.End - 1
+            && folded.AsSpan(line.Start, match.Length).ContainsAny("年-/.");
+    }
+}
