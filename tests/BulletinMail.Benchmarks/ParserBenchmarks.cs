@@ -31,7 +31,7 @@ public class ParserBenchmarks
         benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(ParseNarrative) ? NarrativeBytes.Value : BulletinBytes.Value;
 
     private static string ReadBulletin() =>
-        File.ReadAllText(Path.Combine(FindRepositoryRoot(), "..", "shared", "fixtures", "bulletin-021.txt"));
+        File.ReadAllText(Path.Combine(FindRepositoryRoot(), "tests", "fixtures", "bulletin-021.txt"));
 
     [GlobalSetup]
     public void Setup()

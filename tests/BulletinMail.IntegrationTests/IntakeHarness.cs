@@ -31,6 +31,9 @@ public sealed class IntakeHarness : IAsyncDisposable
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    /// <summary><c>tests/fixtures</c>: the parser fixtures (bulletin-021, the unit reports), a copy of the shared fixtures.</summary>
+    public static string Fixtures { get; } = Path.Combine(RepositoryRoot, "tests", "fixtures");
+
     /// <param name="time">A clock of the test's (schedules); the system clock otherwise.</param>
     public static async Task<IntakeHarness> CreateAsync(IDictionary<string, string?> settings, TimeProvider? time = null)
     {

@@ -1,23 +1,17 @@
 namespace BulletinMail.Tests;
 
-/// <summary>Where test inputs live: this project's TestData, and the shared fixtures beside the repository.</summary>
+/// <summary>Where test inputs live: this project's TestData, and the parser fixtures in <c>tests/fixtures</c>.</summary>
 internal static class TestPaths
 {
     public static string TestData { get; } = Path.Combine(AppContext.BaseDirectory, "TestData");
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    /// <summary><c>../shared/fixtures</c> from the repository root: the reference bulletin and unit reports.</summary>
-    public static string SharedFixtures
-    {
-        get
-        {
-            var path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures"));
-            return Directory.Exists(path)
-                ? path
-                : throw new DirectoryNotFoundException($"the shared fixtures are expected at ../shared/fixtures beside the repository ({path})");
-        }
-    }
+    /// <summary>
+    /// <c>tests/fixtures</c>: the reference bulletin, unit reports and corpus, a copy of the shared
+    /// fixtures kept in step by <see cref="FixtureCopyTests"/>.
+    /// </summary>
+    public static string Fixtures { get; } = Path.Combine(RepositoryRoot, "tests", "fixtures");
 
     public static string Data(params string[] parts) => Path.Combine([TestData, .. parts]);
 

@@ -24,10 +24,10 @@ dll=$(tests/BulletinMail.Benchmarks/publish.sh)
 bm=(dotnet "$dll" --config config/appsettings.json --data "$work/data")
 export BULLETINMAIL_Logging__LogLevel__Default=Warning
 
-"${bm[@]}" entries import ../shared/fixtures/bulletin-021.txt --period 2016-06 >/dev/null
+"${bm[@]}" entries import tests/fixtures/bulletin-021.txt --period 2016-06 >/dev/null
 "${bm[@]}" entries approve --period 2016-06 --all >/dev/null
 sqlite3 "$work/data/bulletinmail.db" "INSERT INTO editorials (period, position, heading, markdown, updated_at, updated_by)
-  VALUES ('2016-06', 1, '总体情况', '$(sed -n '/^一、/,/^三、/p' ../shared/fixtures/bulletin-021.txt | grep -v '、' | tr -d "'" | tr '\n' ' ')', '2016-07-01T00:00:00.0000000Z', 'bench')"
+  VALUES ('2016-06', 1, '总体情况', '$(sed -n '/^一、/,/^三、/p' tests/fixtures/bulletin-021.txt | grep -v '、' | tr -d "'" | tr '\n' ' ')', '2016-07-01T00:00:00.0000000Z', 'bench')"
 "${bm[@]}" digest compile --period 2016-06 --format eml --out "$work/sample.eml" 2>/dev/null
 "${bm[@]}" digest approve --period 2016-06 2>/dev/null
 size=$(stat -c %s "$work/sample.eml")

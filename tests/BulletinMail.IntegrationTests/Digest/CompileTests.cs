@@ -17,8 +17,6 @@ public sealed partial class CompileTests : IAsyncLifetime
     private readonly string maildir = Path.Combine(Path.GetTempPath(), $"bm-compile-{Guid.NewGuid():N}");
     private IntakeHarness harness = null!;
 
-    private static string Fixtures => Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures");
-
     public async Task InitializeAsync() => harness = await IntakeHarness.ForMaildirAsync(maildir);
 
     public async Task DisposeAsync()
@@ -35,13 +33,13 @@ public sealed partial class CompileTests : IAsyncLifetime
     [Fact]
     public async Task Bulletin021_ImportedAndApproved_CompilesBackToItsSections()
     {
-        await Get<ReportImporter>().ImportAsync(Path.Combine(Fixtures, "bulletin-021.txt"), June2016, null, CancellationToken.None);
+        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"), June2016, null, CancellationToken.None);
         await Get<EntryStore>().SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
         await Get<EditorialStore>().SaveAsync("2016-06", [new("总体情况", "中共中央政治局常委……"), new("重点推进", "6月18日,……")], "test", CancellationToken.None);
 
         var issue = await Get<DigestWorkflow>().CompileAsync(June2016, "test", CancellationToken.None);
 
-        var original = await File.ReadAllTextAsync(Path.Combine(Fixtures, "bulletin-021.txt"));
+        var original = await File.ReadAllTextAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"));
         Assert.Equal(Lines(From(original, "三、")), Lines(Body(issue.TextBody, "三、")));
         Assert.Contains("【本期要闻】", issue.TextBody, StringComparison.Ordinal);
         Assert.Equal(Lines(Between(original, "【本期要闻】", "一、")), Lines(Between(issue.TextBody, "【本期要闻】", "一、")));
@@ -54,7 +52,7 @@ public sealed partial class CompileTests : IAsyncLifetime
     {
         var registry = Get<UnitRegistry>();
         var units = Get<UnitStore>();
-        var files = Directory.GetFiles(Path.Combine(Fixtures, "units"), "*.txt").Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(Path.Combine(IntakeHarness.Fixtures, "units"), "*.txt").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(28, files.Count);
         for (var i = 0; i < files.Count; i++)
         {
@@ -73,7 +71,7 @@ public sealed partial class CompileTests : IAsyncLifetime
 
         var issue = await Get<DigestWorkflow>().CompileAsync(June2016, "test", CancellationToken.None);
 
-        var original = await File.ReadAllTextAsync(Path.Combine(Fixtures, "bulletin-021.txt"));
+        var original = await File.ReadAllTextAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"));
         Assert.Equal(Lines(From(original, "三、"), ordinals: false), Lines(Body(issue.TextBody, "一、"), ordinals: false));
         Assert.Equal(registry.Sections.Count, Regex.Count(issue.TextBody, "^[一二三四]、", RegexOptions.Multiline));
     }
@@ -81,7 +79,7 @@ public sealed partial class CompileTests : IAsyncLifetime
     [Fact]
     public async Task Recompiling_ReplacesTheDraft_AndASentIssueIsFrozen()
     {
-        await Get<ReportImporter>().ImportAsync(Path.Combine(Fixtures, "bulletin-021.txt"), June2016, null, CancellationToken.None);
+        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"), June2016, null, CancellationToken.None);
         var entries = Get<EntryStore>();
         var all = await entries.ListAsync("2016-06", null, CancellationToken.None);
         await entries.SetStatusAsync([all[10].Id], null, EntryStore.Approved, "test", CancellationToken.None);
@@ -109,7 +107,7 @@ public sealed partial class CompileTests : IAsyncLifetime
     [Fact]
     public async Task TheHtmlBulletin_IsMailFriendly()
     {
-        await Get<ReportImporter>().ImportAsync(Path.Combine(Fixtures, "bulletin-021.txt"), June2016, null, CancellationToken.None);
+        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"), June2016, null, CancellationToken.None);
         await Get<EntryStore>().SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
         var issue = await Get<DigestWorkflow>().CompileAsync(June2016, "test", CancellationToken.None);
 

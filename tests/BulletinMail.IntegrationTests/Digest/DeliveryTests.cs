@@ -120,7 +120,7 @@ public sealed class DeliveryTests(MailSystem mail) : IClassFixture<MailSystem>, 
             await subscribers.AddAsync(address, null, "test", "test", CancellationToken.None);
         }
 
-        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures", "bulletin-021.txt"), new Period(2016, 6), null, CancellationToken.None);
+        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"), new Period(2016, 6), null, CancellationToken.None);
         await Get<EntryStore>().SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
         await Get<DigestWorkflow>().CompileAsync(new Period(2016, 6), "test", CancellationToken.None);
         await Get<DigestWorkflow>().ApproveAsync(new Period(2016, 6), "test", CancellationToken.None);

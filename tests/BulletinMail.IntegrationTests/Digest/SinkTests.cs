@@ -201,7 +201,7 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task ApprovedIssueAsync(Period period)
     {
-        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures", "bulletin-021.txt"), period, null, CancellationToken.None);
+        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"), period, null, CancellationToken.None);
         await Get<EntryStore>().SetStatusAsync([], period.ToString(), EntryStore.Approved, "test", CancellationToken.None);
         await Get<DigestWorkflow>().CompileAsync(period, "test", CancellationToken.None);
         Assert.True(await Get<DigestWorkflow>().ApproveAsync(period, "test", CancellationToken.None));

@@ -12,7 +12,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task EntriesImport_StoresBulletinOnce_AsPendingEntries()
     {
-        var bulletin = Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures", "bulletin-021.txt");
+        var bulletin = Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt");
 
         var first = await RunAsync("entries", "import", bulletin, "--period", "2016-06");
         var second = await RunAsync("entries", "import", bulletin, "--period", "2016-06");
@@ -37,7 +37,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Approve_ChangesStatus_AndIsAudited()
     {
-        var bulletin = Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures", "bulletin-021.txt");
+        var bulletin = Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt");
         await RunAsync("entries", "import", bulletin, "--period", "2016-06");
 
         var approve = await RunAsync("entries", "approve", "--period", "2016-06", "--all");

@@ -33,7 +33,7 @@ public sealed class ImapIngestTests(DovecotServer dovecot) : IClassFixture<Dovec
     {
         var (harness, folder) = await NewHarnessAsync();
         await using var _ = harness;
-        var utf8 = Reports.Plain(Suzhou, "苏州市科协6月工作情况", await File.ReadAllTextAsync(Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures", "units", "11-苏州市.txt")));
+        var utf8 = Reports.Plain(Suzhou, "苏州市科协6月工作情况", await File.ReadAllTextAsync(Path.Combine(IntakeHarness.Fixtures, "units", "11-苏州市.txt")));
         var gbk = Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,在张家港市举行群创成果推广活动;6月15日,朱镕基科技奖评审会召开。", "gb18030");
         var multiUnit = Reports.Plain(Suzhou, "6月工作情况汇总", "保定市:6月30日,保定市创客协会成立。\n四平市:6月22日,与中关村天合科技成果转化促进中心洽谈建立分中心事宜。");
         await dovecot.AppendAsync([utf8, gbk, multiUnit, Reports.Load("eml/big5.eml"), Reports.Load("eml/html-only.eml"), Reports.Load("eml/docx-attachment.eml"), Reports.Load("eml/forwarded.eml")], folder);

@@ -98,7 +98,7 @@ public sealed partial class WebHarness : IAsyncDisposable
     public async Task<long> ImportBulletinAsync()
     {
         var importer = Services.GetRequiredService<ReportImporter>();
-        var (id, _, _) = await importer.ImportAsync(Path.Combine(IntakeHarness.RepositoryRoot, "..", "shared", "fixtures", "bulletin-021.txt"), new Period(2016, 6), null, CancellationToken.None);
+        var (id, _, _) = await importer.ImportAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"), new Period(2016, 6), null, CancellationToken.None);
         return id;
     }
 

@@ -41,7 +41,7 @@ public sealed class CliProcessTests
     [Fact]
     public async Task Parse_PrintsJsonOnly_ForBulletin()
     {
-        var (exit, stdout, stderr) = await RunAsync("parse", Path.Combine(TestPaths.SharedFixtures, "bulletin-021.txt"), "--period", "2016-06", "--format", "json");
+        var (exit, stdout, stderr) = await RunAsync("parse", Path.Combine(TestPaths.Fixtures, "bulletin-021.txt"), "--period", "2016-06", "--format", "json");
 
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, stderr);
@@ -83,7 +83,7 @@ public sealed class CliProcessTests
     [Fact]
     public async Task Parse_ExitsOne_WhenPeriodIsMalformed()
     {
-        var (exit, _, stderr) = await RunAsync("parse", Path.Combine(TestPaths.SharedFixtures, "bulletin-021.txt"), "--period", "June");
+        var (exit, _, stderr) = await RunAsync("parse", Path.Combine(TestPaths.Fixtures, "bulletin-021.txt"), "--period", "June");
 
         Assert.Equal(1, exit);
         Assert.Contains("not YYYY-MM", stderr, StringComparison.Ordinal);

@@ -1,44 +1,25 @@
 using System.Text.Json;
-using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Parsing;
-using BulletinMail.Features.Units;
 
 namespace BulletinMail.Tests.Parsing;
 
 /// <summary>
-/// Every NAME.txt with a NAME.expected.json beside it, in the shared fixtures and in TestData/reports,
+/// Every NAME.txt with a NAME.expected.json beside it, in tests/fixtures (the bulletin, units/) and in TestData/reports,
 /// parsed and compared entry by entry: stricter than the scorer (texts must be equal, not 90% alike).
 /// </summary>
 public sealed class ReportFixtureTests
 {
-    private static readonly ReportParser Parser = new(UnitRegistry.Load(Path.Combine(TestPaths.RepositoryRoot, "config", "units.json")));
-
-    public static TheoryData<string> Fixtures()
-    {
-        var data = new TheoryData<string>();
-        foreach (var dir in new[] { TestPaths.SharedFixtures, Path.Combine(TestPaths.SharedFixtures, "units"), TestPaths.Data("reports") })
-        {
-            foreach (var file in Directory.EnumerateFiles(dir, "*.expected.json").Order(StringComparer.Ordinal))
-            {
-                data.Add(Path.GetRelativePath(TestPaths.RepositoryRoot, file));
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Fixtures() =>
+        LabeledReports.In(TestPaths.Fixtures, Path.Combine(TestPaths.Fixtures, "units"), TestPaths.Data("reports"));
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void Parse_MatchesExpectedEntries_ForFixture(string expectedFile)
+    public void Parse_MatchesExpectedEntries_ForFixture(string folder, string name)
     {
-        var expectedPath = Path.Combine(TestPaths.RepositoryRoot, expectedFile);
-        using var expected = JsonDocument.Parse(File.ReadAllText(expectedPath));
-        var period = Period.Parse(expected.RootElement.GetProperty("period").GetString()!);
-        var text = TextDecoder.Decode(File.ReadAllBytes(expectedPath.Replace(".expected.json", ".txt", StringComparison.Ordinal))).Text;
+        var (expected, result) = LabeledReports.Parse(folder, name);
+        var actual = result.Entries;
 
-        var actual = Parser.Parse(text, period).Entries;
-
-        var wanted = expected.RootElement.GetProperty("entries").EnumerateArray().ToList();
+        var wanted = expected.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(wanted.Count, actual.Count);
         for (var i = 0; i < wanted.Count; i++)
         {
