@@ -21,6 +21,7 @@ internal static class LayoutRules
 
     public static void Apply(string folded, List<ReportLine> lines, UnitRegistry registry)
     {
+        TableRules.Apply(folded, lines);
         MarkTitles(folded, lines);
         SkipAddressees(folded, lines);
         SkipCoverNote(folded, lines);

@@ -31,6 +31,9 @@ internal enum LineKind
 
     /// <summary>Any other line of text.</summary>
     Paragraph,
+
+    /// <summary>A row of a table: the body is the cell the entry's text comes from, the name its date cell, if any.</summary>
+    TableRow,
 }
 
 /// <summary>

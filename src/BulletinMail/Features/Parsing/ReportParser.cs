@@ -142,6 +142,10 @@ public sealed partial class ReportParser(UnitRegistry registry)
                     var unit = line.HasName ? document.Original[line.NameStart..line.NameEnd].Trim() : unitContext;
                     open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, line.Kind, unit, section, headline && !line.HasName, line.Flattened);
                     break;
+                case LineKind.TableRow:
+                    Flush();
+                    entries.Add(ReadTableRow(document, line, unitContext, section));
+                    break;
                 case LineKind.Paragraph:
                     if (open is not null && IsContinuation(document, previous, line))
                     {
@@ -163,6 +167,33 @@ public sealed partial class ReportParser(UnitRegistry registry)
         }
 
         Flush();
+    }
+
+    // The row's date is its date cell, or a date that opens its text cell; a deadline column never dates it.
+    private ParsedEntry ReadTableRow(Document document, ReportLine row, string? unit, string? section)
+    {
+        var folded = document.Folded;
+        var start = SkipLeading(folded, row.BodyStart, row.BodyEnd);
+        var end = TrimTrailing(folded, start, row.BodyEnd);
+        var date = ActivityDate.Undated;
+        var how = DateSource.None;
+        var dayList = false;
+        var dateAt = row.HasName ? row.NameStart : start;
+        if (ClauseDate.TryReadLeading(folded.AsSpan(0, row.HasName ? row.NameEnd : end), dateAt, document.Period, out var match) && !match.Invalid)
+        {
+            date = ToActivityDate(document.Original, match);
+            how = DateSource.Leading;
+            dayList = match.DayList;
+            start = row.HasName ? start : SkipLeading(folded, match.EndIndex, end);
+        }
+
+        var block = new Block(document.Original, folded, start, end, LineKind.TableRow, unit, section, Headline: false);
+        var entry = MakeEntry(document, block, date, document.Original[start..end], how, dayList);
+        return entry with
+        {
+            Warnings = [.. entry.Warnings, "table-row: read from a table row; check the cell it took and its date"],
+            Confidence = Math.Round(Math.Max(0, entry.Confidence - 0.1), 2),
+        };
     }
 
     // A hard-wrapped line: the previous line was long, ended mid-sentence, and this one starts no date.
