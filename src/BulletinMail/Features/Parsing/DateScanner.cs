@@ -56,7 +56,40 @@ internal static class DateScanner
             return true;
         }
 
-        return TryReadExact(text, index, period, out match) || TryReadPartOfThisMonth(text, index, period, out match);
+        return TryReadExact(text, index, period, out match) || TryReadPartOfThisMonth(text, index, period, out match)
+            || TryReadDayOfThisMonth(text, index, period, out match);
+    }
+
+    // 17日上午, 6日至8日: a day of the period's month (a month heading's, where the report has them).
+    private static bool TryReadDayOfThisMonth(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        match = default;
+        var p = index;
+        var n = ChineseNumerals.Read(text, p, 2, out var day);
+        if (n == 0 || day is < 1 or > 31 || !char.IsAsciiDigit(text[p]) && text[p] != '十' && ChineseNumerals.DigitValue(text[p]) <= 0)
+        {
+            return false;
+        }
+
+        p += n;
+        if (p >= text.Length || text[p] is not ('日' or '号') || (p + 1 < text.Length && text[p + 1] is '期' or '报' or '常' or '记'))
+        {
+            return false;
+        }
+
+        p++;
+        if (ReadRangeTail(text, p, out var tailEnd, out _, out var endMonth, out var endDay, out var tailClosed) && tailClosed && endMonth is null)
+        {
+            var range = MakeRange(index, ReadQualifiers(text, tailEnd), period.Year, period.Month, day, period.Year, period.Month, endDay);
+            if (range.Invalid || range.End >= range.Start)
+            {
+                match = range;
+                return true;
+            }
+        }
+
+        match = MakeDay(index, ReadQualifiers(text, p), period.Year, period.Month, day);
+        return true;
     }
 
     /// <summary>Finds the first day or range date anywhere from <paramref name="from"/> (approximate words are not looked for).</summary>

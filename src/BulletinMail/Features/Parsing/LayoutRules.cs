@@ -28,6 +28,7 @@ internal static class LayoutRules
         ListHeadlines(lines);
         HeadingsByPlace(folded, lines, registry);
         SkipSignature(folded, lines);
+        MarkContinuations(folded, lines);
     }
 
     private static bool IsContent(ReportLine line) => line.Kind is not (LineKind.Blank or LineKind.Skip);
@@ -264,4 +265,58 @@ internal static class LayoutRules
             && match.Precision == DatePrecision.Day && match.EndIndex >= line.End - 1
             && folded.AsSpan(line.Start, match.Length).ContainsAny("年-/.");
     }
+
+    // A chronicle whose entries run over several lines: each starts with its date, and what follows
+    // it — indented under an unindented date, or down to the next blank line where every entry is
+    // a paragraph of its own — is more of the same entry.
+    private static void MarkContinuations(string folded, List<ReportLine> lines)
+    {
+        for (var i = 1; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var previous = lines[i - 1];
+            if (line.Kind == LineKind.Paragraph && previous.Kind is LineKind.Paragraph or LineKind.Item or LineKind.Continuation
+                && IsIndented(folded, line) && !IsIndented(folded, previous) && !StartsDated(folded, line))
+            {
+                lines[i] = line with { Kind = LineKind.Continuation };
+            }
+        }
+
+        var groups = new List<(int First, int Last)>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (!IsContent(lines[i]) || (i > 0 && lines[i - 1].Kind != LineKind.Blank))
+            {
+                continue;
+            }
+
+            var last = i;
+            while (last + 1 < lines.Count && lines[last + 1].Kind is LineKind.Paragraph or LineKind.Continuation && !StartsDated(folded, lines[last + 1]))
+            {
+                last++;
+            }
+
+            var ends = last + 1 >= lines.Count || lines[last + 1].Kind == LineKind.Blank;
+            if (last > i && ends && lines[i].Kind is LineKind.Paragraph or LineKind.Item && StartsDated(folded, lines[i]))
+            {
+                groups.Add((i, last));
+            }
+        }
+
+        if (groups.Count < 2)
+        {
+            return;
+        }
+
+        foreach (var (first, last) in groups)
+        {
+            for (var i = first + 1; i <= last; i++)
+            {
+                lines[i] = lines[i] with { Kind = LineKind.Continuation };
+            }
+        }
+    }
+
+    private static bool IsIndented(string folded, ReportLine line) =>
+        line.Start > 0 && folded[line.Start - 1] is ' ' or '\t' or '\u3000';
 }

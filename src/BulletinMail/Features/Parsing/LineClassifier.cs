@@ -160,7 +160,7 @@ internal static partial class LineClassifier
             return unitLine;
         }
 
-        if (PlanHeading().IsMatch(line) || IsColonHeading(line))
+        if (PlanHeading().IsMatch(line) || MonthHeading().IsMatch(line) || IsColonHeading(line))
         {
             return Heading(start, end, start, folded);
         }
@@ -364,6 +364,10 @@ internal static partial class LineClassifier
 
     [GeneratedRegex(@"^(?:(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?|下[一个]?(?:月|阶段|步)|近期|今后|本月)(?:份)?(?:主要)?(?:工作)?(?:计划|安排|打算|要点|重点工作)|(?:plans?|next steps?)(?: for [a-z]+)?|next month(?:'s plans?)?)\s*:?$", RegexOptions.IgnoreCase)]
     private static partial Regex PlanHeading();
+
+    // 七月份, 8月, 10月: — a month's own heading in a quarterly report.
+    [GeneratedRegex(@"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?\s*:?$")]
+    private static partial Regex MonthHeading();
 
     [GeneratedRegex(@"^(?:-{2,}\s*(?:forwarded message|转发邮件信息|转发的邮件|原邮件)\s*-{2,}|begin forwarded message:?)$", RegexOptions.IgnoreCase)]
     private static partial Regex ForwardMarker();

@@ -32,6 +32,9 @@ internal enum LineKind
     /// <summary>Any other line of text.</summary>
     Paragraph,
 
+    /// <summary>More of the item or paragraph above it (a chronicle's entry over several lines).</summary>
+    Continuation,
+
     /// <summary>A row of a table: the body is the cell the entry's text comes from, the name its date cell, if any.</summary>
     TableRow,
 }

@@ -43,7 +43,8 @@ public sealed partial class ReportParser(UnitRegistry registry)
     private sealed record Document(string Original, string Folded, Period Period, string? ExternalUnit, bool MultiUnit);
 
     /// <summary>A paragraph or item: ranges into the document's text, or a joined copy for hard-wrapped lines.</summary>
-    private sealed record Block(string Original, string Folded, int Start, int End, LineKind Kind, string? Unit, string? Section, bool Headline, bool Flattened = false);
+    /// <param name="Month">The month that dates without one take: a month heading's (七月份, 【10月】), else the report's period.</param>
+    private sealed record Block(string Original, string Folded, int Start, int End, LineKind Kind, string? Unit, string? Section, bool Headline, Period Month, bool Flattened = false);
 
     private static bool IsMultiUnit(List<ReportLine> lines)
     {
@@ -89,6 +90,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
         ActivityDate? carried = null;
         var headline = false;
         var ignoring = false; // under a heading of problems or requests, not of activities
+        var month = document.Period;
         var clauses = new List<Clause>();
         Block? open = null;
         ReportLine previous = default;
@@ -116,6 +118,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
                     StartContext();
                     section = document.Original[line.NameStart..line.NameEnd].Trim();
                     ignoring = NotActivities().IsMatch(document.Folded.AsSpan(line.NameStart, line.NameEnd - line.NameStart));
+                    month = MonthHeading(document, line) ?? document.Period;
 
                     // Sections group units in a bulletin; in a single unit's report they are its own.
                     unitContext = document.MultiUnit ? null : unitContext;
@@ -140,13 +143,16 @@ public sealed partial class ReportParser(UnitRegistry registry)
                 case LineKind.Item:
                     Flush();
                     var unit = line.HasName ? document.Original[line.NameStart..line.NameEnd].Trim() : unitContext;
-                    open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, line.Kind, unit, section, headline && !line.HasName, line.Flattened);
+                    open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, line.Kind, unit, section, headline && !line.HasName, month, line.Flattened);
                     break;
                 case LineKind.TableRow:
                     Flush();
                     entries.Add(ReadTableRow(document, line, unitContext, section));
                     break;
-                case LineKind.Paragraph:
+                case LineKind.Continuation when open is not null:
+                    open = Join(document, open, line);
+                    break;
+                case LineKind.Paragraph or LineKind.Continuation:
                     if (open is not null && IsContinuation(document, previous, line))
                     {
                         open = Join(document, open, line);
@@ -154,7 +160,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
                     else
                     {
                         Flush();
-                        open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, LineKind.Paragraph, unitContext, section, headline, line.Flattened);
+                        open = new Block(document.Original, document.Folded, line.BodyStart, line.BodyEnd, LineKind.Paragraph, unitContext, section, headline, month, line.Flattened);
                     }
 
                     break;
@@ -167,6 +173,20 @@ public sealed partial class ReportParser(UnitRegistry registry)
         }
 
         Flush();
+    }
+
+    // 七月份, 【10月】, 8月: the heading of a month, whose days (17日上午, 中旬) follow without it.
+    private static Period? MonthHeading(Document document, ReportLine heading)
+    {
+        var name = document.Folded.AsSpan(heading.NameStart, heading.NameEnd - heading.NameStart).Trim();
+        var n = ChineseNumerals.Read(name, 0, 2, out var month);
+        if (n == 0 || month is < 1 or > 12 || n >= name.Length || name[n] != '月'
+            || !name[(n + 1)..].TrimStart('份').IsEmpty)
+        {
+            return null;
+        }
+
+        return new Period(DateScanner.InferYear(month, document.Period), month);
     }
 
     // The row's date is its date cell, or a date that opens its text cell; a deadline column never dates it.
@@ -187,7 +207,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
             start = row.HasName ? start : SkipLeading(folded, match.EndIndex, end);
         }
 
-        var block = new Block(document.Original, folded, start, end, LineKind.TableRow, unit, section, Headline: false);
+        var block = new Block(document.Original, folded, start, end, LineKind.TableRow, unit, section, Headline: false, document.Period);
         var entry = MakeEntry(document, block, date, document.Original[start..end], how, dayList);
         return entry with
         {
@@ -258,19 +278,19 @@ public sealed partial class ReportParser(UnitRegistry registry)
 
         clauses.Clear();
         var end = WithoutByline(block.Folded, block.Start, block.End);
-        ClauseSplitter.Split(block.Folded, block.Start, end, document.Period, clauses);
+        ClauseSplitter.Split(block.Folded, block.Start, end, block.Month, clauses);
 
         var firstEntry = entries.Count;
         var anyOwnDate = false;
         for (var i = 0; i < clauses.Count; i++)
         {
             var (start, clauseEnd, endsSentence) = clauses[i];
-            if (i == 0 && endsSentence && clauses.Count > 1 && IsLeadIn(block.Folded, start, clauseEnd, document.Period))
+            if (i == 0 && endsSentence && clauses.Count > 1 && IsLeadIn(block.Folded, start, clauseEnd, block.Month))
             {
                 continue;
             }
 
-            var clause = ReadClause(block, start, clauseEnd, document.Period, carried);
+            var clause = ReadClause(block, start, clauseEnd, block.Month, carried);
             if (clause is null)
             {
                 continue;
