@@ -74,8 +74,10 @@ internal static class ClauseSplitter
             }
 
             // A dated sentence starts a clause, unless all before it is the undated context of a news brief.
+            // 一是抓疫情防控科普。8月4日,…: the point's topic and its dated activity are one clause.
             var nextDated = NextStartsDated(folded, i + 1, end, period)
-                && (c == ';' || i - clauseStart <= LeadInLength || HasDate(folded, clauseStart, i, period));
+                && (c == ';' || i - clauseStart <= LeadInLength || HasDate(folded, clauseStart, i, period))
+                && (c == ';' || !NextStartsEnumeration(folded, clauseStart, i));
             var boundary = enumerated || nextDated || (c == ';' && !runOnSentence);
             if (!boundary)
             {

@@ -57,7 +57,71 @@ internal static class DateScanner
         }
 
         return TryReadExact(text, index, period, out match) || TryReadPartOfThisMonth(text, index, period, out match)
-            || TryReadDayOfThisMonth(text, index, period, out match);
+            || TryReadDayOfThisMonth(text, index, period, out match) || TryReadShortDotted(text, index, period, out match);
+    }
+
+    // 6.18, 6.5 组织…, 6.10-6.12, 6.25-26: month.day opening a clause (never inside one: 3.5亿元).
+    private static bool TryReadShortDotted(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        match = default;
+        if (!ReadDotted(text, index, out var p, out var month, out var day))
+        {
+            return false;
+        }
+
+        // 1.1, 2.3: a section's number, unless it names a month near the report's.
+        var year = InferYear(month, period);
+        if (Math.Abs(new Period(year, month).MonthIndex - period.MonthIndex) > 2)
+        {
+            return false;
+        }
+
+        if (p < text.Length && text[p] is '-' or '~' or '—' or '至')
+        {
+            var q = p + 1;
+            var toMonth = month;
+            var n = ReadDotted(text, q, out var r, out var m2, out var d2) ? r - q : ChineseNumerals.Read(text, q, 2, out d2);
+            if (n > 0 && d2 is >= 1 and <= 31 && (q + n >= text.Length || !char.IsAsciiDigit(text[q + n])))
+            {
+                toMonth = r > q ? m2 : month;
+                var range = MakeRange(index, q + n, year, month, day, toMonth < month ? year + 1 : year, toMonth, d2);
+                if (range.Invalid || range.End >= range.Start)
+                {
+                    match = range;
+                    return true;
+                }
+            }
+        }
+
+        match = MakeDay(index, p, year, month, day);
+        return true;
+    }
+
+    private static bool ReadDotted(ReadOnlySpan<char> text, int index, out int end, out int month, out int day)
+    {
+        end = index;
+        day = 0;
+        var n = ReadAsciiNumber(text, index, out month);
+        if (n == 0 || month is < 1 or > 12 || index + n + 1 >= text.Length || text[index + n] != '.')
+        {
+            return false;
+        }
+
+        var p = index + n + 1;
+        var m = ReadAsciiNumber(text, p, out day);
+        if (m == 0 || day is < 1 or > 31)
+        {
+            return false;
+        }
+
+        p += m;
+        if (p < text.Length && (char.IsAsciiLetterOrDigit(text[p]) || text[p] is '.' or '%' or '亿' or '万' or '元' or '米' or '千' or '倍' or '分' or '秒'))
+        {
+            return false;
+        }
+
+        end = p;
+        return true;
     }
 
     // 17日上午, 6日至8日: a day of the period's month (a month heading's, where the report has them).

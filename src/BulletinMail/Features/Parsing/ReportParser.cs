@@ -285,7 +285,9 @@ public sealed partial class ReportParser(UnitRegistry registry)
         for (var i = 0; i < clauses.Count; i++)
         {
             var (start, clauseEnd, endsSentence) = clauses[i];
-            if (i == 0 && endsSentence && clauses.Count > 1 && IsLeadIn(block.Folded, start, clauseEnd, block.Month))
+            // 主要做了以下几方面工作:一是… — what announces the points is none of them.
+            if (i == 0 && endsSentence && clauses.Count > 1
+                && (block.Folded[clauseEnd] == ':' || IsLeadIn(block.Folded, start, clauseEnd, block.Month)))
             {
                 continue;
             }
