@@ -626,6 +626,11 @@ internal static class DateScanner
     {
         match = default;
         var p = index;
+        if (TryReadOnTheDay(text, index, period, out match))
+        {
+            return true;
+        }
+
         if (ReadPartWord(text, ref p, out var firstDay, out var lastDay))
         {
             if (!ReadMonthName(text, ref p, out var partMonth))
@@ -683,12 +688,32 @@ internal static class DateScanner
         return false;
     }
 
+    // "on the 14th": that day of the report's month.
+    private static bool TryReadOnTheDay(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
+    {
+        match = default;
+        if (!text[index..].StartsWith("the ", StringComparison.OrdinalIgnoreCase) || !text[..index].EndsWith("on ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var p = index + 4;
+        var n = ReadEnglishDay(text, p, out var day);
+        if (n < 3 || char.IsAsciiDigit(text[p + n - 1]))
+        {
+            return false; // an ordinal: the 14th, not the 14
+        }
+
+        match = MakeDay(index, p + n, period.Year, period.Month, day);
+        return true;
+    }
+
     // "in February", "during March 2009": a whole month, named in full after a preposition.
     private static bool TryReadWholeMonth(ReadOnlySpan<char> text, int index, int p, int month, Period period, out DateMatch match)
     {
         match = default;
         var before = text[..index];
-        if (p - index < 4 || !(before.EndsWith("in ", StringComparison.OrdinalIgnoreCase) || before.EndsWith("during ", StringComparison.OrdinalIgnoreCase)))
+        if (p - index != MonthNames[month - 1].Length || !(before.EndsWith("in ", StringComparison.OrdinalIgnoreCase) || before.EndsWith("during ", StringComparison.OrdinalIgnoreCase)))
         {
             return false;
         }

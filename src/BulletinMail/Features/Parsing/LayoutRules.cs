@@ -212,6 +212,18 @@ internal static class LayoutRules
                 : line with { Kind = LineKind.Heading, NameStart = line.Start, NameEnd = line.End };
         }
 
+        // Past events, Upcoming, 工作开展情况: a short line alone between blank lines heads what follows.
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var next = NextContent(lines, i + 1);
+            if (line.Kind == LineKind.Paragraph && IsLabelLike(folded, line) && (i == 0 || lines[i - 1].Kind == LineKind.Blank)
+                && next > i + 1 && lines[next].Kind != LineKind.UnitHeading)
+            {
+                lines[i] = line with { Kind = LineKind.Heading, NameStart = line.Start, NameEnd = line.End };
+            }
+        }
+
         // A short line followed by a blank and a unit heading heads the units below it: a section.
         for (var i = 0; i < lines.Count; i++)
         {

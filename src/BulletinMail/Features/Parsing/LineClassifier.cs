@@ -19,7 +19,7 @@ internal static partial class LineClassifier
     private static readonly string[] ChatterWords =
     [
         "如下", "请查收", "见附件", "附件是", "附件为", "请审阅", "请审核", "请审定", "please find", "please see", "here is", "here are",
-        "attached", "attachment", "as follows", "below", "转发", "forwarding", "fyi",
+        "attached", "attachment", "as follows", "below", "转发", "forwarding", "fyi", "in this issue", "unsubscribe", "本期导读",
     ];
 
     /// <summary>Separates the sections of one input (a mail's body and each attachment): what ends one section does not end the next.</summary>

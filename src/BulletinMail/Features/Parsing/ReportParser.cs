@@ -441,7 +441,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
 
     private static int SkipLeading(string folded, int start, int end)
     {
-        while (start < end && (TextFold.IsSpace(folded[start]) || folded[start] is ',' or ':' or '、' or ';' or '-' or '—' or '.'))
+        while (start < end && (TextFold.IsSpace(folded[start]) || folded[start] is ',' or ':' or '、' or ';' or '-' or '—' or '–' or '.'))
         {
             start++;
         }
@@ -527,6 +527,6 @@ public sealed partial class ReportParser(UnitRegistry registry)
     }
 
     // 存在的问题和建议, Issues requiring action, Officers: what such a section lists are not activities.
-    [GeneratedRegex(@"^(?:(?:存在的?|主要|当前|目前)?(?:问题|困难)(?:和|与|及)?(?:困难|问题|建议)?|意见(?:和|与)?建议|(?:有关)?建议|需(?:要)?.{0,8}(?:协调|解决|支持)|(?:issues|problems|challenges|concerns|requests|action items|officers|contacts)\b)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:存在的?|主要|当前|目前)?(?:问题|困难)(?:和|与|及)?(?:困难|问题|建议)?|意见(?:和|与)?建议|(?:有关)?建议|需(?:要)?.{0,8}(?:协调|解决|支持)|编者按|卷首语|导读|(?:issues|problems|challenges|concerns|requests|action items|officers|contacts|in this issue|(?:(?:the )?(?:chair|president|editor)(?:'s|’s)? )?(?:message|note|corner|foreword))\b)", RegexOptions.IgnoreCase)]
     private static partial Regex NotActivities();
 }
