@@ -12,6 +12,7 @@ internal static class LayoutRules
 {
     private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。:!?");
     private static readonly SearchValues<char> SentencePunctuation = SearchValues.Create(",;。!?");
+    private static readonly SearchValues<char> SignaturePunctuation = SearchValues.Create(";。!?:");
 
     private static readonly string[] TitleWords =
     [
@@ -26,6 +27,7 @@ internal static class LayoutRules
         SkipAddressees(folded, lines);
         SkipCoverNote(folded, lines);
         ListHeadlines(lines);
+        ItemsOverSubItems(folded, lines);
         HeadingsByPlace(folded, lines, registry);
         SkipSignature(folded, lines);
         MarkContinuations(folded, lines);
@@ -51,7 +53,7 @@ internal static class LayoutRules
 
     // Short, no clause punctuation, no date: a title, a name, a heading.
     private static bool IsLabelLike(string folded, ReportLine line) =>
-        line.Length <= 40 && !folded.AsSpan(line.Start, line.Length).ContainsAny(ClausePunctuation)
+        line.Length <= (char.IsAsciiLetter(folded[line.Start]) ? 80 : 40) && !folded.AsSpan(line.Start, line.Length).ContainsAny(ClausePunctuation)
         && !DateScanner.TryFind(folded.AsSpan(0, line.End), line.Start, new Period(2000, 1), out _);
 
     // The lines above the first blank line that carry no clause and no date: the report's title
@@ -186,6 +188,22 @@ internal static class LayoutRules
         Close();
     }
 
+    // 1.学术交流 over (1)… (2)…: an item with items of its own under it heads them.
+    private static void ItemsOverSubItems(string folded, List<ReportLine> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var next = NextContent(lines, i + 1);
+            if (line.Kind == LineKind.Item && next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level > line.Level
+                && line.BodyEnd - line.BodyStart <= 20 && !folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart).ContainsAny(ClausePunctuation)
+                && !StartsDated(folded, line))
+            {
+                lines[i] = line with { Kind = LineKind.Heading, NameStart = line.BodyStart, NameEnd = line.BodyEnd };
+            }
+        }
+    }
+
     // Women in Engineering Affinity Group: a short undated line after a blank one, with dated lines
     // right under it, heads them like the unit headings around it (or, among none, like a section).
     private static void HeadingsByPlace(string folded, List<ReportLine> lines, UnitRegistry registry)
@@ -237,30 +255,35 @@ internal static class LayoutRules
         }
     }
 
-    // 衢州市科协办公室 / 2021年6月30日 at the end: who sent it and when, not an activity.
+    // 衢州市科协办公室 / 2021年6月30日, Submitted by / Daniel Okafor, Section Secretary: at the end of
+    // the report, or above the quoted original of a reply, who sent it and when — not an activity.
     private static void SkipSignature(string folded, List<ReportLine> lines)
     {
-        var last = lines.Count - 1;
+        var end = lines.FindIndex(l => l.Kind == LineKind.End);
+        SkipSignatureAbove(folded, lines, end < 0 ? lines.Count : end);
+    }
+
+    private static void SkipSignatureAbove(string folded, List<ReportLine> lines, int end)
+    {
+        var last = end - 1;
         while (last >= 0 && !IsContent(lines[last]))
         {
             last--;
         }
 
-        if (last < 0 || !IsDateOnly(folded, lines[last]))
-        {
-            return;
-        }
-
-        lines[last] = lines[last] with { Kind = LineKind.Skip };
-        for (var i = last - 1; i >= 0 && last - i <= 4; i--)
+        for (var i = last; i >= 0 && last - i < 4; i--)
         {
             var line = lines[i];
-            if (line.Kind == LineKind.Blank || !IsContent(line))
+            if (line.Kind == LineKind.Blank)
             {
                 break;
             }
 
-            if (line.Kind is LineKind.Item || line.Length > 30 || folded.AsSpan(line.Start, line.Length).ContainsAny(SentencePunctuation))
+            var signatureLike = IsDateOnly(folded, line)
+                || (line.Kind is LineKind.Paragraph or LineKind.Title or LineKind.UnitHeading or LineKind.Heading
+                    && line.Length <= 40 && !folded.AsSpan(line.Start, line.Length).ContainsAny(SignaturePunctuation)
+                    && !StartsDated(folded, line));
+            if (!signatureLike)
             {
                 break;
             }

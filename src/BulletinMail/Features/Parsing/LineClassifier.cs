@@ -19,7 +19,7 @@ internal static partial class LineClassifier
     private static readonly string[] ChatterWords =
     [
         "如下", "请查收", "见附件", "附件是", "附件为", "请审阅", "请审核", "请审定", "please find", "please see", "here is", "here are",
-        "attached", "attachment", "as follows", "below", "转发", "forwarding", "fyi", "in this issue", "unsubscribe", "本期导读",
+        "attached", "attachment", "as follows", "below", "转发", "forwarding", "fyi", "in this issue", "unsubscribe", "本期导读", "谢谢", "let me know", "请一并", "如有不妥", "请指正",
     ];
 
     /// <summary>Separates the sections of one input (a mail's body and each attachment): what ends one section does not end the next.</summary>
@@ -338,7 +338,7 @@ internal static partial class LineClassifier
         return line.Length <= (english ? 80 : 40) && line[^1] == ':'
             && !line[..^1].ContainsAny(english ? SentencePunctuation : ClausePunctuation)
             && !DateScanner.TryReadAt(line, 0, new Period(2000, 1), out _)
-            && !DateScanner.TryFind(line, 0, new Period(2000, 1), out _);
+            && (english || !DateScanner.TryFind(line, 0, new Period(2000, 1), out _));
     }
 
     [GeneratedRegex(@"^(?:第?[一二三四五六七八九十]{1,3}[、.:]|第[一二三四五六七八九十]{1,3}(?:部分|章|节)[、:\s]?|\([一二三四五六七八九十]{1,3}\))\s*")]
@@ -352,7 +352,7 @@ internal static partial class LineClassifier
 
     // Lines of a web page or a printed bulletin around the report: its source, date of publication,
     // editors, breadcrumbs, masthead, photo file names, distribution list.
-    [GeneratedRegex(@"^(?:(?:发布时间|发布日期|信息来源|来源|文章来源|作者|责任编辑|编辑|审核|审稿|校对|供稿|通讯员|摄影|浏览次数|点击数|阅读|编者按|报|送|发|抄报|抄送|印发)\s*[:：]|(?:首页|当前位置|您现在的位置).{0,60}(?:>|»|/)|第\s*\d+\s*期\s*\(?总第\s*\d+\s*期\)?|\(?共印\s*\d+\s*份\)?$|[\w\-]+\.(?:jpe?g|png|gif|bmp|webp)$|\(?图为|\(?图片来源|photo:|source:|posted (?:on|by))", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:发布时间|发布日期|信息来源|来源|文章来源|作者|责任编辑|编辑|审核|审稿|校对|供稿|通讯员|摄影|浏览次数|点击数|阅读|编者按|报|送|发|抄报|抄送|印发)\s*[:：]|(?:首页|当前位置|您现在的位置).{0,60}(?:>|»|/)|第\s*\d+\s*期\s*\(?总第\s*\d+\s*期\)?|\(?共印\s*\d+\s*份\)?$|(?:[\w\-]+\.(?:jpe?g|png|gif|bmp|webp)\s*)+$|(?:上一篇|下一篇|上一条|下一条|字体|分享到|相关阅读|相关链接)\s*[:：]|【?(?:打印本页|关闭窗口|返回顶部)|\(?图为|\(?图片来源|photo:|source:|posted (?:on|by))", RegexOptions.IgnoreCase)]
     private static partial Regex PublishingLine();
 
     // (记者 吴鹏程 通讯员 科宣), (王晓岚): a byline alone on its line.

@@ -363,7 +363,8 @@ public sealed partial class ReportParser(UnitRegistry registry)
         }
 
         var text = block.Folded.AsSpan(block.Start, block.End - block.Start).TrimEnd("。.;!? ");
-        return text.Length > 80 || text.Length <= 5 || text.IndexOfAny("。!?") >= 0 || (block.Unit is null && text.Contains(". ", StringComparison.Ordinal));
+        var overview = text[..Math.Min(text.Length, 12)].Contains("以来", StringComparison.Ordinal); // 6月以来,…取得新进展
+        return overview || text.Length > 80 || text.Length <= 5 || text.IndexOfAny("。!?") >= 0 || (block.Unit is null && text.Contains(". ", StringComparison.Ordinal));
     }
 
     private enum DateSource
