@@ -170,6 +170,14 @@ internal static class LayoutRules
             var next = NextContent(lines, i + 1);
             var empty = line.Kind == LineKind.Heading && line.Level > 0
                 && (next < 0 || (lines[next].Kind == LineKind.Heading && lines[next].Level <= line.Level) || lines[next].Kind == LineKind.End);
+            if (line.Kind == LineKind.Heading && line.Level > 0 && next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level == line.Level)
+            {
+                // 二、…主题教育 between 一、9月2日,… and 三、9月7日,…: an item of the same list, undated.
+                lines[i] = line with { Kind = LineKind.Item, BodyStart = line.NameStart, BodyEnd = line.End, NameStart = 0, NameEnd = 0 };
+                Close();
+                continue;
+            }
+
             if (empty && (run.Count == 0 || lines[run[^1]].Level == line.Level))
             {
                 run.Add(i);
