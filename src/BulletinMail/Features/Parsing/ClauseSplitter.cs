@@ -102,36 +102,32 @@ internal static class ClauseSplitter
         return c is '。' or '!' or '?' || (c == '.' && (i + 1 >= end || folded[i + 1] == ' '));
     }
 
-    private static bool NextStartsEnumeration(string folded, int from, int end)
+    private static int SkipSpaces(string folded, int from, int end)
     {
-        var p = from;
-        while (p < end && TextFold.IsSpace(folded[p]))
+        while (from < end && TextFold.IsSpace(folded[from]))
         {
-            p++;
+            from++;
         }
 
-        return p + 1 < end && folded[p + 1] == '是' && folded[p] is '一' or '二' or '三' or '四' or '五' or '六' or '七' or '八' or '九' or '十';
+        return from;
     }
+
+    private static bool NextStartsEnumeration(string folded, int from, int end) => StartsEnumeration(folded, SkipSpaces(folded, from, end), end);
+
+    /// <summary>一是, 二是 … 十是: the word that opens each point of a list in prose.</summary>
+    public static bool StartsEnumeration(string folded, int at, int end) =>
+        at + 1 < end && folded[at + 1] == '是' && folded[at] is '一' or '二' or '三' or '四' or '五' or '六' or '七' or '八' or '九' or '十';
 
     private static bool HasDate(string folded, int start, int end, Period period)
     {
         var span = folded.AsSpan(0, end);
-        while (start < end && TextFold.IsSpace(folded[start]))
-        {
-            start++;
-        }
-
+        start = SkipSpaces(folded, start, end);
         return ClauseDate.TryReadLeading(span, start, period, out _) || DateScanner.TryFind(span, start, period, out _);
     }
 
     private static bool NextStartsDated(string folded, int from, int end, Period period)
     {
-        var p = from;
-        while (p < end && TextFold.IsSpace(folded[p]))
-        {
-            p++;
-        }
-
+        var p = SkipSpaces(folded, from, end);
         return p < end && ClauseDate.TryReadLeading(folded.AsSpan(0, end), p, period, out _);
     }
 }

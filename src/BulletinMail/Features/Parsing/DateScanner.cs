@@ -128,32 +128,15 @@ internal static class DateScanner
     private static bool TryReadDayOfThisMonth(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
     {
         match = default;
-        var p = index;
-        var n = ChineseNumerals.Read(text, p, 2, out var day);
-        if (n == 0 || day is < 1 or > 31 || !char.IsAsciiDigit(text[p]) && text[p] != '十' && ChineseNumerals.DigitValue(text[p]) <= 0)
+        var n = ChineseNumerals.Read(text, index, 2, out var day);
+        var mark = index + n;
+        if (n == 0 || day is < 1 or > 31 || mark >= text.Length || text[mark] is not ('日' or '号')
+            || (mark + 1 < text.Length && text[mark + 1] is '期' or '报' or '常' or '记'))
         {
-            return false;
+            return false; // 日期, 日报, 日常, 日记: not a day
         }
 
-        p += n;
-        if (p >= text.Length || text[p] is not ('日' or '号') || (p + 1 < text.Length && text[p + 1] is '期' or '报' or '常' or '记'))
-        {
-            return false;
-        }
-
-        p++;
-        if (ReadRangeTail(text, p, out var tailEnd, out _, out var endMonth, out var endDay, out var tailClosed) && tailClosed && endMonth is null)
-        {
-            var range = MakeRange(index, ReadQualifiers(text, tailEnd), period.Year, period.Month, day, period.Year, period.Month, endDay);
-            if (range.Invalid || range.End >= range.Start)
-            {
-                match = range;
-                return true;
-            }
-        }
-
-        match = MakeDay(index, ReadQualifiers(text, p), period.Year, period.Month, day);
-        return true;
+        return ReadDays(text, index, index, period.Year, period.Month, out match);
     }
 
     /// <summary>Finds the first day or range date anywhere from <paramref name="from"/> (approximate words are not looked for).</summary>
@@ -270,6 +253,13 @@ internal static class DateScanner
             return true;
         }
 
+        return ReadDays(text, index, p, resolvedYear, month, out match);
+    }
+
+    // From the first day at p of the given month: 15日, 5-7日, 30日-7月2日, 5日、20日 (a list, never a range).
+    private static bool ReadDays(ReadOnlySpan<char> text, int index, int p, int resolvedYear, int month, out DateMatch match)
+    {
+        match = default;
         var n = ChineseNumerals.Read(text, p, 2, out var day);
         if (n == 0 || day is < 1 or > 31)
         {

@@ -11,7 +11,7 @@ namespace BulletinMail.Features.Parsing;
 internal static class LayoutRules
 {
     private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。:!?");
-    private static readonly SearchValues<char> SentencePunctuation = SearchValues.Create(",;。!?");
+    private static readonly SearchValues<char> ClauseStops = SearchValues.Create(",;。!?"); // a colon may end a label
     private static readonly SearchValues<char> SignaturePunctuation = SearchValues.Create(";。!?:");
 
     private static readonly string[] TitleWords =
@@ -84,7 +84,7 @@ internal static class LayoutRules
     private static bool IsTitleWithDate(string folded, ReportLine line)
     {
         var text = folded.AsSpan(line.Start, line.Length);
-        if (text.Length > 80 || text.ContainsAny(SentencePunctuation))
+        if (text.Length > 80 || text.ContainsAny(ClauseStops))
         {
             return false;
         }
@@ -182,14 +182,9 @@ internal static class LayoutRules
             {
                 run.Add(i);
             }
-            else if (line.Kind == LineKind.Heading && line.Level > 0 && run.Count > 0 && lines[run[^1]].Level == line.Level)
-            {
-                // A heading with content under it ends the run; so does any other line.
-                Close();
-            }
             else
             {
-                Close();
+                Close(); // a heading with content under it ends the run; so does any other line
             }
         }
 

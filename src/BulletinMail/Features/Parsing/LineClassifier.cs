@@ -64,7 +64,8 @@ internal static partial class LineClassifier
         return lines;
     }
 
-    private static (int Start, int End) Trim(string text, int start, int end)
+    /// <summary>The range without the white space at either end.</summary>
+    public static (int Start, int End) Trim(string text, int start, int end)
     {
         while (start < end && TextFold.IsSpace(text[start]))
         {

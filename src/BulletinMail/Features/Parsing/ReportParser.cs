@@ -208,12 +208,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
         }
 
         var block = new Block(document.Original, folded, start, end, LineKind.TableRow, unit, section, Headline: false, document.Period);
-        var entry = MakeEntry(document, block, date, document.Original[start..end], how, dayList);
-        return entry with
-        {
-            Warnings = [.. entry.Warnings, "table-row: read from a table row; check the cell it took and its date"],
-            Confidence = Math.Round(Math.Max(0, entry.Confidence - 0.1), 2),
-        };
+        return MakeEntry(document, block, date, document.Original[start..end], how, dayList);
     }
 
     // A hard-wrapped line: the previous line was long, ended mid-sentence, and this one starts no date.
@@ -433,7 +428,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
 
     // 一是…;二是…: the enumeration word opens the clause like a list marker.
     private static int SkipEnumerationWord(string folded, int start, int end) =>
-        end - start > 2 && ChineseNumerals.DigitValue(folded[start]) > 0 && !char.IsAsciiDigit(folded[start]) && folded[start + 1] == '是'
+        end - start > 2 && ClauseSplitter.StartsEnumeration(folded, start, end)
             ? SkipLeading(folded, start + 2, end)
             : start;
 
@@ -511,6 +506,11 @@ public sealed partial class ReportParser(UnitRegistry registry)
         if (dayList)
         {
             Warn($"day-list: {date.Text} names several days; the entry is dated by the first", 0.15);
+        }
+
+        if (block.Kind == LineKind.TableRow)
+        {
+            Warn("table-row: read from a table row; check the cell it took and its date", 0.1);
         }
 
         if (block.Flattened)

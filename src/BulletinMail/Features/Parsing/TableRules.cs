@@ -50,38 +50,20 @@ internal static class TableRules
         Date,
     }
 
+    private static readonly (string[] Words, Column Column)[] HeaderWords =
+        [(NumberHeaders, Column.Number), (DateHeaders, Column.Date), (TextHeaders, Column.Text), (OtherHeaders, Column.Other)];
+
     private static Column? HeaderColumn(ReadOnlySpan<char> cell)
     {
         cell = cell.Trim();
-        foreach (var word in NumberHeaders)
+        foreach (var (words, column) in HeaderWords)
         {
-            if (cell.Equals(word, StringComparison.OrdinalIgnoreCase))
+            foreach (var word in words)
             {
-                return Column.Number;
-            }
-        }
-
-        foreach (var word in DateHeaders)
-        {
-            if (cell.Equals(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return Column.Date;
-            }
-        }
-
-        foreach (var word in TextHeaders)
-        {
-            if (cell.Equals(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return Column.Text;
-            }
-        }
-
-        foreach (var word in OtherHeaders)
-        {
-            if (cell.Equals(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return Column.Other;
+                if (cell.Equals(word, StringComparison.OrdinalIgnoreCase))
+                {
+                    return column;
+                }
             }
         }
 
@@ -114,27 +96,12 @@ internal static class TableRules
         {
             if (i == line.End || folded[i] == '\t')
             {
-                cells.Add(Trim(folded, start, i));
+                cells.Add(LineClassifier.Trim(folded, start, i));
                 start = i + 1;
             }
         }
 
         return cells;
-    }
-
-    private static (int Start, int End) Trim(string folded, int start, int end)
-    {
-        while (start < end && TextFold.IsSpace(folded[start]))
-        {
-            start++;
-        }
-
-        while (end > start && TextFold.IsSpace(folded[end - 1]))
-        {
-            end--;
-        }
-
-        return (start, end);
     }
 
     // 序号	重点任务	进展情况	完成时限 / 1	…	…	…
