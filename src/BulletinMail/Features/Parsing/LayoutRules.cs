@@ -197,8 +197,13 @@ internal static class LayoutRules
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
+            if (line.Kind != LineKind.Item)
+            {
+                continue; // before the look ahead: past a run of skipped lines, once for each would be quadratic
+            }
+
             var next = NextContent(lines, i + 1);
-            if (line.Kind == LineKind.Item && next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level > line.Level
+            if (next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level > line.Level
                 && line.BodyEnd - line.BodyStart <= 20 && !folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart).ContainsAny(ClausePunctuation)
                 && !StartsDated(folded, line))
             {
@@ -237,9 +242,8 @@ internal static class LayoutRules
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            var next = NextContent(lines, i + 1);
             if (line.Kind == LineKind.Paragraph && IsLabelLike(folded, line) && (i == 0 || lines[i - 1].Kind == LineKind.Blank)
-                && next > i + 1 && lines[next].Kind != LineKind.UnitHeading)
+                && NextContent(lines, i + 1) is var next && next > i + 1 && lines[next].Kind != LineKind.UnitHeading)
             {
                 lines[i] = line with { Kind = LineKind.Heading, NameStart = line.Start, NameEnd = line.End };
             }
@@ -249,9 +253,8 @@ internal static class LayoutRules
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            var next = NextContent(lines, i + 1);
             if (line.Kind == LineKind.Paragraph && IsLabelLike(folded, line) && (i == 0 || lines[i - 1].Kind == LineKind.Blank)
-                && next > i + 1 && lines[next].Kind == LineKind.UnitHeading)
+                && NextContent(lines, i + 1) is var next && next > i + 1 && lines[next].Kind == LineKind.UnitHeading)
             {
                 lines[i] = line with { Kind = LineKind.Heading, NameStart = line.Start, NameEnd = line.End };
             }

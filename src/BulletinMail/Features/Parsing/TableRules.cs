@@ -8,6 +8,9 @@ namespace BulletinMail.Features.Parsing;
 /// </summary>
 internal static class TableRules
 {
+    // A header of a dozen columns, one cell a line with a blank line between each.
+    private const int MaxHeaderLines = 40;
+
     private static readonly string[] NumberHeaders = ["序号", "编号", "no.", "no", "#"];
 
     // The cell an entry's text comes from, best first.
@@ -154,6 +157,11 @@ internal static class TableRules
         var i = first;
         for (; i < lines.Count; i++)
         {
+            if (i - first > MaxHeaderLines)
+            {
+                return 0; // no table's header is this long; looking further from every line would be quadratic
+            }
+
             var line = lines[i];
             if (line.Kind == LineKind.Blank)
             {
