@@ -13,6 +13,7 @@ public static class CliProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = Path.GetDirectoryName(data) ?? Path.GetTempPath(),
         };
         foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "BulletinMail.dll"), "--config", Path.Combine(IntakeHarness.RepositoryRoot, "config", "appsettings.json"), "--data", data, .. args])
@@ -27,6 +28,16 @@ public static class CliProcess
         }
 
         return Process.Start(start)!;
+    }
+
+    /// <summary>Runs a command to its end.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string data, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        using var process = Start(data, environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     /// <returns>False when it did not exit in time.</returns>

@@ -121,6 +121,28 @@ public static class Outbox
         var folder = Path.Combine(dataDirectory, "outbox");
         return Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.eml").Select(f => MimeMessage.Load(f))] : [];
     }
+
+    /// <summary>
+    /// The outbox once the queued mail is sent, as the worker's sender or <c>ingest</c> does after
+    /// a poll (a worker's own sender may have claimed some: wait up to 10 s for it to finish).
+    /// </summary>
+    public static async Task<IReadOnlyList<MimeMessage>> ReadSentAsync(IServiceProvider services, string dataDirectory)
+    {
+        var outgoing = services.GetRequiredService<Features.Bulletins.OutgoingMail>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            await outgoing.DeliverDueAsync(CancellationToken.None);
+            if ((await outgoing.ReadAsync(CancellationToken.None)).Waiting == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        return Read(dataDirectory);
+    }
 }
 
 /// <summary>Reports as units mail them: the registered sender of bulletin-021's units is <c>UNIT@units.example.org</c> where a test registers it.</summary>

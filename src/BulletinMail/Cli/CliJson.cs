@@ -22,7 +22,9 @@ public sealed record StoredEntryJson(
 
 public sealed record UnitJson(string Name, string? Section, int Order, IReadOnlyList<string> Aliases, IReadOnlyList<string> Senders);
 
-public sealed record IngestJson(string Mailbox, int Waiting, int Recorded, int Processed, int Duplicates, int Quarantined, int Recovered);
+/// <param name="MailSent">Queued mail (acknowledgements, confirmations) sent after the poll.</param>
+/// <param name="MailWaiting">Queued mail still waiting for the relay, and why (<paramref name="MailError"/>).</param>
+public sealed record IngestJson(string Mailbox, int Waiting, int Recorded, int Processed, int Duplicates, int Quarantined, int Recovered, int MailSent, long MailWaiting, string? MailError);
 
 /// <summary>The JSON the commands print: camelCase, Chinese unescaped, indented.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,7 +53,14 @@ internal static class IngestCommand
                 Console.Error.WriteLine();
             }
 
-            var json = new IngestJson(poller.MailboxKey, report.Waiting, report.Recorded, report.Processed, report.Duplicates, report.Quarantined, report.Recovered);
+            // The mail the poll queued goes now; a relay that is down delays it (the worker, or the
+            // next ingest, retries) and does not fail the poll, whose reports are safely stored.
+            var outgoing = services.GetRequiredService<OutgoingMail>();
+            var mailSent = await outgoing.DeliverDueAsync(cancellationToken);
+            var mail = await outgoing.ReadAsync(cancellationToken);
+            var json = new IngestJson(
+                poller.MailboxKey, report.Waiting, report.Recorded, report.Processed, report.Duplicates, report.Quarantined, report.Recovered,
+                mailSent, mail.Waiting, mail.Waiting > 0 ? mail.LastError : null);
             if (parseResult.GetRequiredValue(format) == "json")
             {
                 await CliOutput.WriteJsonAsync(json, CliJsonContext.Readable.IngestJson, cancellationToken);
@@ -61,6 +69,10 @@ internal static class IngestCommand
             {
                 await CliOutput.WriteTextAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{json.Mailbox}: {json.Waiting} waiting, {json.Recorded} recorded, {json.Duplicates} duplicates, {json.Quarantined} quarantined, {json.Recovered} recovered, in {clock.Elapsed.TotalSeconds:0.0} s\n"), cancellationToken);
+                if (mail.Waiting > 0)
+                {
+                    await Console.Error.WriteLineAsync($"mail waiting for the relay: {StatusCommand.OutgoingMailText(mail)}");
+                }
             }
 
             return 0;

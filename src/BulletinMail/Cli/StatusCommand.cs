@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +31,7 @@ internal static class StatusCommand
                     quarantined            {report.Quarantined}
                     held                   {report.Held}
                     review backlog         {report.ReviewBacklog} entries
+                    mail waiting           {OutgoingMailText(report.OutgoingMail)}
                     healthy                {(report.Healthy ? "yes" : "no")}
 
                     """), cancellationToken);
@@ -39,4 +41,11 @@ internal static class StatusCommand
         });
         return command;
     }
+
+    /// <summary>The outgoing-mail queue in one line: how much waits, since when, and why.</summary>
+    internal static string OutgoingMailText(OutgoingMailReport mail) =>
+        string.Create(CultureInfo.InvariantCulture, $"{mail.Waiting}")
+        + (mail.OldestWaitingAgeSeconds is { } age ? string.Create(CultureInfo.InvariantCulture, $", oldest {age:0} s") : string.Empty)
+        + (mail.LastError is { } error ? $", last failure: {error}" : string.Empty)
+        + (mail.Failed > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({mail.Failed} given up)") : string.Empty);
 }

@@ -28,6 +28,7 @@ public static class JobsServiceCollectionExtensions
             }));
         services.AddHangfireServer(options => options.WorkerCount = 2);
         services.AddHostedService<RecurringJobs>();
+        services.AddHostedService<OutgoingMailService>();
         services.AddTransient<Features.Digest.DigestJobs>();
         services.AddSingleton<ImapIdleListener>();
         services.AddHostedService<ImapIdleService>();

@@ -56,8 +56,8 @@ public sealed class ScheduleTests : IAsyncLifetime
         await Get<ReportImporter>().ImportAsync(file, new Period(2016, 6), "保定市", CancellationToken.None);
     }
 
-    private IReadOnlyList<MimeMessage> Outbox(string subjectPart) =>
-        [.. IntegrationTests.Outbox.Read(harness.DataDirectory).Where(m => m.Subject?.Contains(subjectPart, StringComparison.Ordinal) == true)];
+    private async Task<IReadOnlyList<MimeMessage>> OutboxAsync(string subjectPart) =>
+        [.. (await Outbox.ReadSentAsync(harness.Services, harness.DataDirectory)).Where(m => m.Subject?.Contains(subjectPart, StringComparison.Ordinal) == true)];
 
     [Fact]
     public async Task TheMonth_RunsOnItsCalendar_EachTaskOnce()
@@ -67,20 +67,20 @@ public sealed class ScheduleTests : IAsyncLifetime
 
         // The 25th: a reminder to the unit that has not reported (永川区), none to the one that has.
         Assert.Equal(["remind 2016-06: 1 reminders"], await TickAtAsync(6, 25, 9));
-        Assert.Equal("office@yongchuan.example.org", Assert.Single(Outbox("提醒")).To.Mailboxes.Single().Address);
+        Assert.Equal("office@yongchuan.example.org", Assert.Single(await OutboxAsync("提醒")).To.Mailboxes.Single().Address);
         Assert.Empty(await TickAtAsync(6, 25, 9, 6)); // the next tick: done already
 
         // The 3rd: June's draft, and the editors are told.
         await Get<EntryStore>().SetStatusAsync([], "2016-06", EntryStore.Approved, "editor", CancellationToken.None);
         Assert.Equal(["draft 2016-06: draft of issue 1, 2 entries"], await TickAtAsync(7, 3, 9));
-        Assert.Equal("editors@bulletin.example.org", Assert.Single(Outbox("草稿")).To.Mailboxes.Single().Address);
+        Assert.Equal("editors@bulletin.example.org", Assert.Single(await OutboxAsync("草稿")).To.Mailboxes.Single().Address);
         Assert.Equal(IssueState.Draft, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
 
         // The 5th: approved in the meantime, so it is sent; once.
         Assert.True(await Get<DigestWorkflow>().ApproveAsync(new Period(2016, 6), "editor", CancellationToken.None));
         Assert.Equal(["send 2016-06: sent: 1 delivered, 0 failed"], await TickAtAsync(7, 5, 9));
         Assert.Empty(await TickAtAsync(7, 5, 9, 11));
-        Assert.Single(Outbox("第1期("));
+        Assert.Single(await OutboxAsync("第1期("));
         Assert.Equal(IssueState.Sent, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
     }
 
@@ -92,7 +92,7 @@ public sealed class ScheduleTests : IAsyncLifetime
         await TickAtAsync(7, 3, 9);
 
         Assert.Equal(["send 2016-06: issue 1 not approved: not sent"], await TickAtAsync(7, 5, 9));
-        Assert.Empty(Outbox("第1期("));
+        Assert.Empty(await OutboxAsync("第1期("));
         Assert.Equal(IssueState.Draft, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
     }
 
@@ -112,8 +112,8 @@ public sealed class ScheduleTests : IAsyncLifetime
         // Two more ticks (and a second worker's) change nothing.
         Assert.Empty(await TickAtAsync(7, 8, 14, 6));
         Assert.Empty(await Schedule.RunDueAsync(CancellationToken.None));
-        Assert.Single(Outbox("提醒"));
-        Assert.Single(Outbox("第1期("));
+        Assert.Single(await OutboxAsync("提醒"));
+        Assert.Single(await OutboxAsync("第1期("));
         await using var connection = await Get<DbConnectionFactory>().OpenAsync(CancellationToken.None);
         Assert.Equal(3, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schedule_runs WHERE period = '2016-06'"));
     }
@@ -130,7 +130,7 @@ public sealed class ScheduleTests : IAsyncLifetime
         var both = await Task.WhenAll(sender.SendAsync("2016-06", "a", null, CancellationToken.None), sender.SendAsync("2016-06", "b", null, CancellationToken.None));
 
         Assert.Contains(both, r => r.Outcome == SendOutcome.Completed);
-        Assert.Single(Outbox("第1期("));
+        Assert.Single(await OutboxAsync("第1期("));
         Assert.Equal(1, (await Get<DeliveryStore>().CountsAsync((await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.Id, CancellationToken.None)).Sent);
     }
 }

@@ -13,6 +13,8 @@ public sealed class MaildirIngestTests : IAsyncLifetime
     private readonly string maildir = Path.Combine(Path.GetTempPath(), $"bm-maildir-{Guid.NewGuid():N}");
     private IntakeHarness harness = null!;
 
+    private Task<IReadOnlyList<MimeMessage>> SentAsync() => Outbox.ReadSentAsync(harness.Services, harness.DataDirectory);
+
     public async Task InitializeAsync()
     {
         harness = await IntakeHarness.ForMaildirAsync(maildir, ("Intake:AuthServId", "mx.bulletin.example.org"), ("Intake:MaxAcknowledgementsPerSenderPerDay", "3"));
@@ -148,7 +150,7 @@ public sealed class MaildirIngestTests : IAsyncLifetime
         var submission = Assert.Single(await harness.ListAsync());
         Assert.Equal(SubmissionStatus.Held, submission.Status);
         Assert.Contains("unknown sender stranger@example.net", submission.Reason, StringComparison.Ordinal);
-        Assert.Empty(Directory.Exists(harness.Outbox) ? Directory.GetFiles(harness.Outbox) : []);
+        Assert.Empty(await SentAsync());
     }
 
     [Fact]
@@ -158,7 +160,7 @@ public sealed class MaildirIngestTests : IAsyncLifetime
         await MaildirMailbox.DeliverAsync(maildir, ToBytes(report), CancellationToken.None);
         await harness.Poller.PollAsync(null, CancellationToken.None);
 
-        var ack = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(harness.Outbox)));
+        var ack = Assert.Single(await SentAsync());
         Assert.Equal(report.MessageId, ack.InReplyTo);
         Assert.Contains(report.MessageId, ack.References);
         Assert.Equal("auto-replied", ack.Headers[HeaderId.AutoSubmitted]);
@@ -178,7 +180,7 @@ public sealed class MaildirIngestTests : IAsyncLifetime
         await harness.Poller.PollAsync(null, CancellationToken.None);
 
         Assert.Equal(5, (await harness.ListAsync(SubmissionStatus.Parsed)).Count);
-        Assert.Equal(3, Directory.GetFiles(harness.Outbox).Length);
+        Assert.Equal(3, (await SentAsync()).Count);
     }
 
     [Fact]
@@ -186,7 +188,7 @@ public sealed class MaildirIngestTests : IAsyncLifetime
     {
         await MaildirMailbox.DeliverAsync(maildir, ToBytes(Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会。")), CancellationToken.None);
         await harness.Poller.PollAsync(null, CancellationToken.None);
-        var ack = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(harness.Outbox)));
+        var ack = Assert.Single(await SentAsync());
         var correction = Reports.Plain(Suzhou, "Re: 苏州市科协6月工作情况", "6月3日,召开常务理事会;6月6日,举办年会。");
         correction.InReplyTo = ack.MessageId;
         await MaildirMailbox.DeliverAsync(maildir, ToBytes(correction), CancellationToken.None);

@@ -19,7 +19,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
 
     private T Get<T>() where T : notnull => web.Services.GetRequiredService<T>();
 
-    private IReadOnlyList<MimeMessage> Sent() => Outbox.Read(web.DataDirectory);
+    private Task<IReadOnlyList<MimeMessage>> SentAsync() => Outbox.ReadSentAsync(web.Services, web.DataDirectory);
 
     [Fact]
     public async Task Subscribing_WaitsForTheLinkInTheMail()
@@ -29,7 +29,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(SubscriberStatus.Pending, (await Get<SubscriberStore>().FindAsync("new.reader@example.org", CancellationToken.None))!.Status);
 
-        var confirmation = Assert.Single(Sent());
+        var confirmation = Assert.Single(await SentAsync());
         Assert.Equal("new.reader@example.org", confirmation.To.Mailboxes.Single().Address);
         var link = new Uri(ConfirmLink().Match(confirmation.TextBody!).Value);
 
@@ -50,7 +50,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
     {
         await web.DeliverAsync(Reports.Plain("mail.reader@example.org", "订阅", "请把简报发给我。"));
         Assert.Equal(SubscriberStatus.Pending, (await Get<SubscriberStore>().FindAsync("mail.reader@example.org", CancellationToken.None))!.Status);
-        Assert.Contains(Sent(), m => m.To.Mailboxes.Single().Address == "mail.reader@example.org" && m.TextBody!.Contains("/subscribe/confirm?token=", StringComparison.Ordinal));
+        Assert.Contains(await SentAsync(), m => m.To.Mailboxes.Single().Address == "mail.reader@example.org" && m.TextBody!.Contains("/subscribe/confirm?token=", StringComparison.Ordinal));
 
         await Get<SubscriberStore>().AddAsync("leaving@example.org", null, "test", "test", CancellationToken.None);
         var submissions = await web.DeliverAsync(Reports.Plain("leaving@example.org", "unsubscribe", string.Empty));
@@ -80,14 +80,14 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await web.Client().GetAsync(new Uri("/digest/preview?period=2016-06", UriKind.Relative))).StatusCode); // editors only
 
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=test", new Dictionary<string, string> { ["email"] = "editor@example.org" });
-        Assert.Contains(Sent(), m => m.Subject!.StartsWith("[TEST]", StringComparison.Ordinal) && m.To.Mailboxes.Single().Address == "editor@example.org");
+        Assert.Contains(await SentAsync(), m => m.Subject!.StartsWith("[TEST]", StringComparison.Ordinal) && m.To.Mailboxes.Single().Address == "editor@example.org");
 
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=approve", new Dictionary<string, string>());
         var send = await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, send.StatusCode); // the job is enqueued
 
         await web.WaitUntilSentAsync("2016-06");
-        Assert.Contains(Sent(), m => m.To.Mailboxes.Single().Address == "reader@example.org" && m.Headers.Contains(HeaderId.ListUnsubscribePost));
+        Assert.Contains(await SentAsync(), m => m.To.Mailboxes.Single().Address == "reader@example.org" && m.Headers.Contains(HeaderId.ListUnsubscribePost));
         var page = await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative));
         Assert.Contains("value=\"100\"", page, StringComparison.Ordinal); // the progress bar, full
 

@@ -84,7 +84,7 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
 
         var response = await WebHarness.PostFormAsync(client, "/units?period=2016-06", "/units?handler=remind", new Dictionary<string, string> { ["unit"] = "新单位", ["period"] = "2016-06" });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var sent = Outbox.Read(web.DataDirectory).Single();
+        var sent = (await Outbox.ReadSentAsync(web.Services, web.DataDirectory)).Single();
         Assert.Equal("office@new.example.org", sent.To.Mailboxes.Single().Address);
         Assert.Contains("2016年6月", sent.Subject, StringComparison.Ordinal);
         Assert.Contains("新单位", sent.TextBody, StringComparison.Ordinal);

@@ -18,6 +18,13 @@ public sealed class OutboundOptions : IValidatableObject
 
     public SmtpSettings Smtp { get; set; } = new();
 
+    /// <summary>
+    /// The first wait before the worker's own mail (acknowledgements, confirmations, reminders)
+    /// is tried again after the relay failed; it doubles with each failure, up to an hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromMinutes(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Kind == "smtp" && string.IsNullOrWhiteSpace(Smtp.Host))

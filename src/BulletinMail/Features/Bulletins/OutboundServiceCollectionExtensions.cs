@@ -16,6 +16,7 @@ public static class OutboundServiceCollectionExtensions
                 ? new SmtpMailer(options.Smtp)
                 : new OutboxMailer(Path.Combine(AppConfiguration.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
         });
+        services.AddSingleton<OutgoingMail>();
         return services;
     }
 }

@@ -10,13 +10,25 @@ public sealed class SmtpMailer(OutboundOptions.SmtpSettings settings) : IOutboun
 {
     /// <exception cref="SmtpCommandException">The relay refused the message or a recipient.</exception>
     /// <exception cref="IOException">The relay cannot be reached.</exception>
+    /// <exception cref="TimeoutException">The relay took longer than <c>MessageTimeout</c>.</exception>
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+
+        // A relay that accepts the connection and then stalls must not hold the sender forever.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.MessageTimeout);
         using var client = new SmtpClient();
-        await ConnectAsync(client, settings, cancellationToken);
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        try
+        {
+            await ConnectAsync(client, settings, timeout.Token);
+            await client.SendAsync(message, timeout.Token);
+            await client.DisconnectAsync(quit: true, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the relay did not take the message within {settings.MessageTimeout} (Outbound:Smtp:MessageTimeout)");
+        }
     }
 
     /// <summary>

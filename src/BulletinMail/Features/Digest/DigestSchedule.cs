@@ -26,7 +26,7 @@ public sealed partial class DigestSchedule(
     IssueStore issues,
     BulletinSender sender,
     BulletinMessages messages,
-    IOutboundMailer mailer,
+    OutgoingMail outgoing,
     IOptions<DigestOptions> options,
     IOptions<OutboundOptions> outbound,
     TimeProvider time,
@@ -150,7 +150,7 @@ public sealed partial class DigestSchedule(
             };
             notice.From.Add(MailboxAddress.Parse(outbound.Value.From));
             notice.To.AddRange(InternetAddressList.Parse(editors));
-            await mailer.SendAsync(notice, cancellationToken);
+            await outgoing.EnqueueAsync(notice, "draft-notice", cancellationToken);
         }
 
         return $"draft of issue {issue.Number}, {issue.EntryCount} entries";

@@ -19,8 +19,9 @@ public sealed class SubscriptionMail(
     private static readonly string[] SubscribeWords = ["订阅", "subscribe"];
     private static readonly string[] UnsubscribeWords = ["退订", "取消订阅", "unsubscribe"];
 
-    /// <returns>What was done, for the submission's reason; null when the message is not a subscription request.</returns>
-    public async Task<string?> HandleAsync(MimeMessage message, CancellationToken cancellationToken)
+    /// <returns>What was done, for the submission's reason, and the mail it answers with (queued with the
+    /// submission's outcome); null when the message is not a subscription request.</returns>
+    public async Task<MailCommandResult?> HandleAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var subject = (message.Subject ?? string.Empty).Trim().TrimEnd('。', '.', '!', '!');
@@ -34,40 +35,52 @@ public sealed class SubscriptionMail(
 
         if (SenderTrust.FailedAuthentication(message, intake.Value.AuthServId) is { } untrusted)
         {
-            return $"a subscription request not acted on: {untrusted}";
+            return new($"a subscription request not acted on: {untrusted}");
         }
 
         if (unsubscribe)
         {
-            return await subscribers.RemoveAsync(from.Address, $"mail:{from.Address}", cancellationToken)
+            return new(await subscribers.RemoveAsync(from.Address, $"mail:{from.Address}", cancellationToken)
                 ? $"{from.Address} unsubscribed by mail"
-                : $"an unsubscribe request from {from.Address}, who is not subscribed";
+                : $"an unsubscribe request from {from.Address}, who is not subscribed");
         }
 
-        await confirmations.RequestAsync(from.Address, from.Name, "mail", cancellationToken);
-        return $"a subscription request from {from.Address}: confirmation mailed";
+        var confirmation = await confirmations.PrepareAsync(from.Address, from.Name, "mail", cancellationToken);
+        return new($"a subscription request from {from.Address}: {(confirmation is null ? "already subscribed" : "confirmation mailed")}", confirmation);
     }
 }
+
+/// <summary>What a mail command did (for the submission's reason) and the mail that answers it, if any.</summary>
+public sealed record MailCommandResult(string Reason, MimeMessage? Reply = null);
 
 /// <summary>Double opt-in: a pending subscriber gets a mail with a signed link that expires; following it (and confirming) activates them.</summary>
 public sealed class SubscriptionConfirmations(
     SubscriberStore subscribers,
     SigningKeys keys,
     BulletinMessages messages,
-    IOutboundMailer mailer,
+    OutgoingMail queue,
     IOptions<DigestOptions> options,
     IOptions<OutboundOptions> outbound,
     TimeProvider time)
 {
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromDays(3);
 
-    /// <summary>Records the request (pending) and mails the confirmation link; an active subscriber gets nothing.</summary>
+    /// <summary>Records the request (pending) and queues the confirmation link; an active subscriber gets nothing.</summary>
     public async Task RequestAsync(string email, string? name, string source, CancellationToken cancellationToken)
+    {
+        if (await PrepareAsync(email, name, source, cancellationToken) is { } confirmation)
+        {
+            await queue.EnqueueAsync(confirmation, "confirmation", cancellationToken);
+        }
+    }
+
+    /// <summary>Records the request (pending) and composes the mail with the confirmation link, for the caller to queue; null for an active subscriber.</summary>
+    public async Task<MimeMessage?> PrepareAsync(string email, string? name, string source, CancellationToken cancellationToken)
     {
         var subscriber = await subscribers.RequestAsync(email, name, source, cancellationToken);
         if (subscriber.Status == SubscriberStatus.Active)
         {
-            return;
+            return null;
         }
 
         var link = $"{messages.PublicUrl}/subscribe/confirm?token={keys.Confirm(subscriber.Email, time.GetUtcNow() + LinkLifetime)}";
@@ -93,6 +106,6 @@ public sealed class SubscriptionConfirmations(
         message.From.Add(new MailboxAddress(options.Value.Title, outbound.Value.From));
         message.To.Add(new MailboxAddress(subscriber.Name ?? string.Empty, subscriber.Email));
         message.Headers.Add(HeaderId.AutoSubmitted, "auto-replied");
-        await mailer.SendAsync(message, cancellationToken);
+        return message;
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using BulletinMail.Data;
@@ -14,14 +15,12 @@ namespace BulletinMail.Features.Intake;
 /// Answers a registered sender with the entries read from their report and how to correct them.
 /// One acknowledgement per submission (a ledger row keyed by submission), at most a configured
 /// number per sender per day, and never to automatic mail (the caller checks RFC 3834 first).
+/// The acknowledgement is queued with the submission's outcome and sent by the mail queue.
 /// </summary>
-public sealed partial class Acknowledger(
+public sealed class Acknowledger(
     DbConnectionFactory connections,
-    IOutboundMailer mailer,
     IOptions<IntakeOptions> intake,
-    IOptions<OutboundOptions> outbound,
-    TimeProvider time,
-    ILogger<Acknowledger> logger)
+    IOptions<OutboundOptions> outbound)
 {
     private const string Reserve = """
         INSERT INTO acknowledgements (submission_id, recipient, day, message_id, created_at)
@@ -29,10 +28,6 @@ public sealed partial class Acknowledger(
         WHERE (SELECT COUNT(*) FROM acknowledgements WHERE recipient = @Recipient AND day = @Day) < @Limit
         ON CONFLICT (submission_id) DO NOTHING
         """;
-
-    private const string Pending = "SELECT message_id FROM acknowledgements WHERE submission_id = @SubmissionId AND sent_at IS NULL";
-
-    private const string MarkSent = "UPDATE acknowledgements SET sent_at = @Now WHERE submission_id = @SubmissionId";
 
     /// <summary>The submission an acknowledgement with this Message-ID answered: a reply to it is a correction.</summary>
     public async Task<long?> FindAcknowledgedAsync(string? inReplyTo, CancellationToken cancellationToken)
@@ -47,44 +42,46 @@ public sealed partial class Acknowledger(
             "SELECT submission_id FROM acknowledgements WHERE message_id = @id", new { id = inReplyTo.Trim('<', '>', ' ') }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Sends the acknowledgement of a parsed submission, unless it was sent already or the day's limit is reached.</summary>
-    public async Task AcknowledgeAsync(Submission submission, MimeMessage original, IReadOnlyList<ParsedEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// Within the transaction that stores a parsed submission: records its acknowledgement and
+    /// queues the mail, unless one was recorded already or the sender's day's limit is reached.
+    /// </summary>
+    /// <returns>Whether an acknowledgement was queued.</returns>
+    public async Task<bool> QueueAsync(
+        DbConnection connection, DbTransaction transaction, Submission submission, MimeMessage original, IReadOnlyList<ParsedEntry> entries, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(entries);
         if (!intake.Value.Acknowledge || submission.FromAddress is not { Length: > 0 } recipient)
         {
-            return;
+            return false;
         }
 
-        var now = time.GetUtcNow();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(intake.Value.TimeZone);
         var day = TimeZoneInfo.ConvertTime(now, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var domain = outbound.Value.From.Split('@').Last();
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Reserve, new
+        var messageId = $"ack.{submission.Id}.{submission.Sha256[..16]}@{domain}";
+        var reserved = await connection.ExecuteAsync(new CommandDefinition(Reserve, new
         {
             SubmissionId = submission.Id,
             Recipient = recipient.ToLowerInvariant(),
             Day = day,
-            MessageId = $"ack.{submission.Id}.{submission.Sha256[..16]}@{domain}",
+            MessageId = messageId,
             Now = now,
             Limit = intake.Value.MaxAcknowledgementsPerSenderPerDay,
-        }, cancellationToken: cancellationToken));
-
-        var messageId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(Pending, new { SubmissionId = submission.Id }, cancellationToken: cancellationToken));
-        if (messageId is null)
+        }, transaction, cancellationToken: cancellationToken));
+        if (reserved == 0)
         {
-            LogNotSent(submission.Id, recipient);
-            return;
+            return false; // acknowledged before, or the day's limit is reached
         }
 
-        await mailer.SendAsync(Compose(submission, original, entries, messageId), cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(MarkSent, new { SubmissionId = submission.Id, Now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+        await OutgoingMail.EnqueueAsync(connection, transaction, Compose(submission, original, entries, messageId, now), "acknowledgement", now, cancellationToken);
+        return true;
     }
 
-    private MimeMessage Compose(Submission submission, MimeMessage original, IReadOnlyList<ParsedEntry> entries, string messageId)
+    private MimeMessage Compose(Submission submission, MimeMessage original, IReadOnlyList<ParsedEntry> entries, string messageId, DateTimeOffset now)
     {
         var reply = new MimeMessage();
         reply.From.Add(MailboxAddress.Parse(outbound.Value.From));
@@ -92,7 +89,7 @@ public sealed partial class Acknowledger(
         var subject = original.Subject ?? string.Empty;
         reply.Subject = subject.StartsWith("Re:", StringComparison.OrdinalIgnoreCase) ? subject : $"Re: {subject}";
         reply.MessageId = messageId;
-        reply.Date = time.GetUtcNow();
+        reply.Date = now;
 
         // RFC 3834: mark the reply automatic, and thread it under the report.
         reply.Headers.Add(HeaderId.AutoSubmitted, "auto-replied");
@@ -121,7 +118,4 @@ public sealed partial class Acknowledger(
         reply.Body = new TextPart("plain") { Text = body.ToString() };
         return reply;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "No acknowledgement for submission {SubmissionId} to {Recipient}: sent before, or the day's limit is reached")]
-    private partial void LogNotSent(long submissionId, string recipient);
 }

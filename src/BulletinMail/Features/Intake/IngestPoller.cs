@@ -33,18 +33,15 @@ public sealed partial class IngestPoller(
     private const int BatchCount = 50;
     private const long BatchBytes = 8 * 1024 * 1024;
 
+    /// <summary>Polls that may fail to process a submission before it is quarantined.</summary>
+    public const int ProcessAttempts = 3;
+
     public string MailboxKey => mailbox.Key;
 
     /// <exception cref="IOException">The mailbox cannot be reached (recorded, then rethrown for the scheduler to retry).</exception>
     public async Task<IngestReport> PollAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
-        var recovered = 0;
-        foreach (var ids in (await submissions.ListUnprocessedAsync(cancellationToken)).Chunk(BatchCount))
-        {
-            await processor.ProcessStoredAsync(ids, cancellationToken);
-            recovered += ids.Length;
-        }
-
+        var recovered = await RecoverAsync(cancellationToken);
         long? uidValidity = null;
         try
         {
@@ -79,7 +76,7 @@ public sealed partial class IngestPoller(
                 quarantined += results.Count(r => r.Status == SubmissionStatus.Quarantined);
 
                 // Only now, with every row of the batch committed, do the messages leave the inbox.
-                await session.CompleteAsync([.. results.Where(r => r.Status != SubmissionStatus.Quarantined).Select(r => r.Item)], quarantined: false, cancellationToken);
+                await session.CompleteAsync([.. results.Where(r => r.Status is not (SubmissionStatus.Quarantined or SubmissionStatus.Received)).Select(r => r.Item)], quarantined: false, cancellationToken);
                 await session.CompleteAsync([.. results.Where(r => r.Status == SubmissionStatus.Quarantined).Select(r => r.Item)], quarantined: true, cancellationToken);
                 done += results.Length;
                 bytes += results.Sum(r => r.Item.Size ?? 0);
@@ -130,6 +127,57 @@ public sealed partial class IngestPoller(
             await state.RecordPollAsync(mailbox.Key, uidValidity, ex.Message, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Processes the submissions recorded but not processed (a crash, or a failure, came between).
+    /// A batch that fails is retried one submission at a time, so one that keeps failing is found
+    /// and, after <see cref="ProcessAttempts"/> polls, quarantined with its error instead of
+    /// blocking every poll after it.
+    /// </summary>
+    private async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var recovered = 0;
+        foreach (var ids in (await submissions.ListUnprocessedAsync(cancellationToken)).Chunk(BatchCount))
+        {
+            try
+            {
+                await processor.ProcessStoredAsync(ids, cancellationToken);
+                recovered += ids.Length;
+                continue;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ids.Length > 1)
+            {
+                LogRecoveryFailed(ids[0], ids[^1], ex.Message);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                await RecordFailureAsync(ids[0], ex, cancellationToken);
+                continue;
+            }
+
+            foreach (var id in ids)
+            {
+                try
+                {
+                    await processor.ProcessStoredAsync([id], cancellationToken);
+                    recovered++;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await RecordFailureAsync(id, ex, cancellationToken);
+                }
+            }
+        }
+
+        return recovered;
+    }
+
+    private async Task RecordFailureAsync(long id, Exception ex, CancellationToken cancellationToken)
+    {
+        var error = $"{ex.GetType().Name}: {ex.Message}";
+        var quarantined = await submissions.RecordProcessingFailureAsync(id, error, ProcessAttempts, cancellationToken);
+        LogProcessingFailed(id, error, quarantined ? "quarantined" : "the next poll tries again");
     }
 
     // Up to 50 messages or 8 MB a batch; a message larger than a download chunk goes alone.
@@ -195,13 +243,10 @@ public sealed partial class IngestPoller(
             var item = batch[i];
             if (places.TryGetValue(SubmissionStore.PlaceKey(item.Uid, item.SourceKey), out var known))
             {
-                // Recorded before and not completed in the mailbox (a crash, a second poll): finish it.
+                // Recorded before and not completed in the mailbox (a crash, a second poll): complete it
+                // once processed. One still unprocessed failed in this poll's recovery (or another poll
+                // has it): it stays in the mailbox for the next poll.
                 results[i] = new Ingested(item, known.Status, RecordOutcome.AlreadyRecorded);
-                if (known.Status == SubmissionStatus.Received && await submissions.GetAsync(known.Id, cancellationToken) is { } unprocessed)
-                {
-                    toProcess.Add((i, unprocessed, null));
-                }
-
                 continue;
             }
 
@@ -287,6 +332,12 @@ public sealed partial class IngestPoller(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling {Mailbox} failed: {Error}; the next poll tries again")]
     private partial void LogPollFailed(string mailbox, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing submissions {First}–{Last} failed ({Error}); trying them one at a time")]
+    private partial void LogRecoveryFailed(long first, long last, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Processing submission {SubmissionId} failed: {Error}; {Next}")]
+    private partial void LogProcessingFailed(long submissionId, string error, string next);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Submission {SubmissionId}: {Outcome} (UID {Uid}, file {SourceKey})")]
     private partial void LogRecorded(long submissionId, RecordOutcome outcome, long? uid, string? sourceKey);

@@ -1,4 +1,5 @@
 using BulletinMail.Data;
+using BulletinMail.Features.Bulletins;
 using Dapper;
 
 namespace BulletinMail.Features.Intake;
@@ -13,10 +14,16 @@ public sealed record IntakeHealthReport(
     long Quarantined,
     long Held,
     long ReviewBacklog,
+    OutgoingMailReport OutgoingMail,
     bool Healthy);
 
-/// <summary>Reads intake's health from its own tables: healthy while the last successful poll is recent (<c>Intake:StaleAfter</c>).</summary>
-public sealed class IntakeHealth(DbConnectionFactory connections, IMailboxSource mailbox, Microsoft.Extensions.Options.IOptions<IntakeOptions> options, TimeProvider time)
+/// <summary>
+/// Reads intake's health from its own tables: healthy while the last successful poll is recent
+/// (<c>Intake:StaleAfter</c>). Mail waiting for the relay is reported beside it, and does not make
+/// intake unhealthy: reports still come in.
+/// </summary>
+public sealed class IntakeHealth(
+    DbConnectionFactory connections, IMailboxSource mailbox, OutgoingMail outgoing, Microsoft.Extensions.Options.IOptions<IntakeOptions> options, TimeProvider time)
 {
     private const string Query = """
         SELECT
@@ -42,7 +49,7 @@ public sealed class IntakeHealth(DbConnectionFactory connections, IMailboxSource
         return new IntakeHealthReport(
             mailbox.Key, Parse(row.LastPollAt), lastSuccess, row.LastError,
             oldest is { } o ? Math.Round((now - o).TotalSeconds) : null,
-            row.Quarantined, row.Held, row.Backlog, healthy);
+            row.Quarantined, row.Held, row.Backlog, await outgoing.ReadAsync(cancellationToken), healthy);
     }
 
     private sealed class Row

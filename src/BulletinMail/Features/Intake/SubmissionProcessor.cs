@@ -23,6 +23,7 @@ public sealed partial class SubmissionProcessor(
     Acknowledger acknowledger,
     BounceHandler bounces,
     SubscriptionMail subscriptions,
+    OutgoingMail outgoingMail,
     IOptions<ExtractionOptions> extraction,
     IOptions<IntakeOptions> intake,
     IOptions<OutboundOptions> outbound,
@@ -154,12 +155,30 @@ public sealed partial class SubmissionProcessor(
         }
 
         // The status they were decided from: received for the worker's batches, held or quarantined for an editor's one.
+        // The mail an outcome causes (the acknowledgement of a report the worker parsed, the answer to
+        // a mail command) is queued in the transaction that stores it, and sent after the commit.
         var expected = batch[toStore[0]].Status;
-        var stored = await submissions.CompleteAllAsync([.. toStore.Select(i => decided[i]!.Outcome)], cancellationToken, expected, editor?.Actor);
+        var stored = await submissions.CompleteAllAsync(
+            [.. toStore.Select(i => decided[i]!.Outcome)], cancellationToken, expected, editor?.Actor,
+            async (connection, transaction, k, now) =>
+            {
+                var (outcome, message, entries, reply) = decided[toStore[k]]!;
+                if (reply is not null)
+                {
+                    await OutgoingMail.EnqueueAsync(connection, transaction, reply, "mail-command", now, cancellationToken);
+                }
+
+                if (outcome.Status == SubmissionStatus.Parsed && message is not null && editor is null)
+                {
+                    var submission = batch[toStore[k]] with { Status = outcome.Status, Unit = outcome.Unit, Period = outcome.Period };
+                    await acknowledger.QueueAsync(connection, transaction, submission, message, entries, now, cancellationToken);
+                }
+            });
+        outgoingMail.Wake();
         for (var k = 0; k < toStore.Count; k++)
         {
             var i = toStore[k];
-            var (outcome, message, entries) = decided[i]!;
+            var outcome = decided[i]!.Outcome;
             if (!stored[k])
             {
                 // Another run completed it first: what it decided stands.
@@ -169,11 +188,6 @@ public sealed partial class SubmissionProcessor(
 
             statuses[i] = outcome.Status;
             LogProcessed(outcome.Id, outcome.Status, outcome.Reason ?? string.Empty, outcome.Entries.Count);
-            if (outcome.Status == SubmissionStatus.Parsed && message is not null && editor is null)
-            {
-                var submission = batch[i] with { Status = outcome.Status, Unit = outcome.Unit, Period = outcome.Period };
-                await acknowledger.AcknowledgeAsync(submission, message, entries, cancellationToken);
-            }
         }
 
         return statuses;
@@ -226,7 +240,8 @@ public sealed partial class SubmissionProcessor(
         return registry;
     }
 
-    internal sealed record Decision(SubmissionOutcome Outcome, MimeMessage? Message, IReadOnlyList<ParsedEntry> Entries);
+    /// <param name="Reply">Mail that answers the message (a subscription's confirmation), queued with the outcome.</param>
+    internal sealed record Decision(SubmissionOutcome Outcome, MimeMessage? Message, IReadOnlyList<ParsedEntry> Entries, MimeMessage? Reply = null);
 
     private async Task<Decision> DecideAsync(
         Submission submission, UnitRegistry registry, byte[]? content, EditorDecision? decision, CancellationToken cancellationToken)
@@ -255,12 +270,11 @@ public sealed partial class SubmissionProcessor(
                 loaded = MimeMessage.Load(stream, cancellationToken);
 
                 // A bounce of one of our bulletins, automatic mail, or a subscription request: no report, never answered.
-                var reason = await bounces.HandleAsync(loaded, cancellationToken)
-                    ?? AutomaticMail.Reason(loaded, outbound.Value.From)
-                    ?? await subscriptions.HandleAsync(loaded, cancellationToken);
-                if (reason is not null)
+                var reason = await bounces.HandleAsync(loaded, cancellationToken) ?? AutomaticMail.Reason(loaded, outbound.Value.From);
+                var command = reason is null ? await subscriptions.HandleAsync(loaded, cancellationToken) : null;
+                if ((reason ?? command?.Reason) is { } ignored)
                 {
-                    return new(Outcome(SubmissionStatus.Ignored, reason), loaded, []);
+                    return new(Outcome(SubmissionStatus.Ignored, ignored), loaded, [], command?.Reply);
                 }
 
                 document = new MessageTextExtractor(limits).Extract(loaded);

@@ -183,6 +183,29 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
         return [.. ids];
     }
 
+    /// <summary>
+    /// Records that processing a submission failed (not its content: a fault of ours or of a
+    /// resource). After <paramref name="limit"/> failures it is quarantined with the error, so it
+    /// no longer blocks the polls that follow; an editor can release it once the fault is fixed.
+    /// </summary>
+    /// <returns>Whether it was quarantined now.</returns>
+    public async Task<bool> RecordProcessingFailureAsync(long id, string error, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            """
+            UPDATE submissions SET process_attempts = process_attempts + 1,
+                status = CASE WHEN process_attempts + 1 >= @Limit THEN 'quarantined' ELSE status END,
+                reason = CASE WHEN process_attempts + 1 >= @Limit THEN @Reason ELSE reason END,
+                processed_at = CASE WHEN process_attempts + 1 >= @Limit THEN @Now ELSE processed_at END
+            WHERE id = @Id AND status = 'received'
+            RETURNING status
+            """,
+            new { Id = id, Limit = limit, Reason = $"processing failed {limit} times, last with: {error}; the original is kept", Now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+        return status == SubmissionStatus.Quarantined;
+    }
+
     // sort_order starts as the order submitted (submission, then clause), unique within a period;
     // an editor's reordering swaps values, so later submissions still come after.
     private const string InsertEntry = """
@@ -210,8 +233,12 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     /// Stores the outcomes of a batch and their entries, all in one transaction (one commit, and
     /// no writers of the same process waiting on each other's locks), each submission once.
     /// </summary>
+    /// <param name="alsoStore">Called in the same transaction for each outcome stored (with its index): what must be
+    /// committed with it, such as the mail it causes.</param>
     /// <returns>For each outcome, whether it was stored: false when that submission was already processed.</returns>
-    public async Task<bool[]> CompleteAllAsync(IReadOnlyList<SubmissionOutcome> outcomes, CancellationToken cancellationToken, string expected = SubmissionStatus.Received, string? actor = null)
+    public async Task<bool[]> CompleteAllAsync(
+        IReadOnlyList<SubmissionOutcome> outcomes, CancellationToken cancellationToken, string expected = SubmissionStatus.Received, string? actor = null,
+        Func<DbConnection, DbTransaction, int, DateTimeOffset, Task>? alsoStore = null)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         var completed = new bool[outcomes.Count];
@@ -226,6 +253,10 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
         for (var i = 0; i < outcomes.Count; i++)
         {
             completed[i] = await CompleteAsync(connection, transaction, outcomes[i], expected, actor, now, cancellationToken);
+            if (completed[i] && alsoStore is not null)
+            {
+                await alsoStore(connection, transaction, i, now);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

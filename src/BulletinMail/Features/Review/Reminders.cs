@@ -11,10 +11,13 @@ using MimeKit.Utils;
 
 namespace BulletinMail.Features.Review;
 
-/// <summary>Reminds a unit that its report for a period has not arrived, through the outbound setting; each one is recorded.</summary>
-public sealed class Reminders(DbConnectionFactory connections, IOutboundMailer mailer, IOptions<OutboundOptions> outbound, TimeProvider time)
+/// <summary>
+/// Reminds a unit that its report for a period has not arrived; each reminder is recorded, and its
+/// mail queued in the same transaction (sent by <see cref="OutgoingMail"/>, retried while the relay is down).
+/// </summary>
+public sealed class Reminders(DbConnectionFactory connections, OutgoingMail outgoing, IOptions<OutboundOptions> outbound, TimeProvider time)
 {
-    /// <summary>Mails the unit's sender addresses and records the reminder (audited).</summary>
+    /// <summary>Records the reminder (audited) and queues the mail to the unit's sender addresses.</summary>
     /// <exception cref="InvalidOperationException">The unit has no sender address to remind.</exception>
     public async Task SendAsync(UnitDefinition unit, Period period, string actor, CancellationToken cancellationToken)
     {
@@ -24,14 +27,12 @@ public sealed class Reminders(DbConnectionFactory connections, IOutboundMailer m
             throw new InvalidOperationException($"{unit.Name} has no sender address to remind; add one in the registry");
         }
 
-        var message = Compose(unit, period);
-        await mailer.SendAsync(message, cancellationToken);
-        await RecordAsync(unit, period, message.MessageId!, actor, scheduled: false, cancellationToken);
+        await RecordAsync(unit, period, Compose(unit, period), actor, scheduled: false, cancellationToken);
     }
 
     /// <summary>
-    /// The schedule's reminder: at most one per unit and period, ever (a unique key reserves it
-    /// before the mail goes; a failed send gives the reservation back).
+    /// The schedule's reminder: at most one per unit and period, ever (a unique key reserves it, and
+    /// its mail is queued in the same transaction).
     /// </summary>
     /// <returns>False when this unit was already reminded of this period by the schedule, or has no address.</returns>
     public async Task<bool> SendScheduledAsync(UnitDefinition unit, Period period, CancellationToken cancellationToken)
@@ -42,24 +43,7 @@ public sealed class Reminders(DbConnectionFactory connections, IOutboundMailer m
             return false;
         }
 
-        var message = Compose(unit, period);
-        var id = await RecordAsync(unit, period, message.MessageId!, "schedule", scheduled: true, cancellationToken);
-        if (id is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            await mailer.SendAsync(message, cancellationToken);
-            return true;
-        }
-        catch
-        {
-            await using var connection = await connections.OpenAsync(CancellationToken.None);
-            await connection.ExecuteAsync("DELETE FROM reminders WHERE id = @id", new { id });
-            throw;
-        }
+        return await RecordAsync(unit, period, Compose(unit, period), "schedule", scheduled: true, cancellationToken) is not null;
     }
 
     private MimeMessage Compose(UnitDefinition unit, Period period)
@@ -94,7 +78,7 @@ public sealed class Reminders(DbConnectionFactory connections, IOutboundMailer m
         return message;
     }
 
-    private async Task<long?> RecordAsync(UnitDefinition unit, Period period, string messageId, string actor, bool scheduled, CancellationToken cancellationToken)
+    private async Task<long?> RecordAsync(UnitDefinition unit, Period period, MimeMessage message, string actor, bool scheduled, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -105,15 +89,17 @@ public sealed class Reminders(DbConnectionFactory connections, IOutboundMailer m
             VALUES (@unit, @period, @recipients, @messageId, @actor, @now, @scheduled)
             ON CONFLICT DO NOTHING RETURNING id
             """,
-            new { unit = unit.Name, period = period.ToString(), recipients = JsonSerializer.Serialize(unit.Senders), messageId, actor, now, scheduled },
+            new { unit = unit.Name, period = period.ToString(), recipients = JsonSerializer.Serialize(unit.Senders), messageId = message.MessageId, actor, now, scheduled },
             transaction,
             cancellationToken: cancellationToken));
         if (id is not null)
         {
             await EntryStore.AuditAsync(connection, transaction, actor, "unit.remind", "reminder", id, null, new { Unit = unit.Name, Period = period.ToString(), To = unit.Senders }, now, cancellationToken);
+            await OutgoingMail.EnqueueAsync(connection, transaction, message, "reminder", now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        outgoing.Wake();
         return id;
     }
 }
