@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BulletinMail.Cli;
 
-public sealed record DigestStatusJson(string Period, int? Number, string State, int Sent, int Failed, int Pending);
+/// <param name="Paused">Why sending is paused (the relay's words), until it is resumed; null when it is not.</param>
+public sealed record DigestStatusJson(string Period, int? Number, string State, int Sent, int Failed, int Pending, string? Paused);
 
 /// <summary><c>digest compile|approve|send|status</c>: the monthly bulletin from the shell.</summary>
 internal static class DigestCommand
@@ -83,11 +84,21 @@ internal static class DigestCommand
     private static Command Send()
     {
         var period = PeriodOption();
-        var command = new Command("send", "Send the approved issue to every active subscriber; after a crash, resumes") { period };
+        var noWait = new Option<bool>("--no-wait") { Description = "when another live sender holds the issue, exit 2 instead of waiting for it" };
+        var command = new Command("send", "Send the approved issue to every active subscriber; after a crash or a pause, resumes") { period, noWait };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken);
             var p = ReadPeriod(parseResult, period);
+            var sender = services.GetRequiredService<BulletinSender>();
+
+            // Running send is the operator telling us the cause of a pause is fixed.
+            if (await services.GetRequiredService<IssueStore>().GetAsync(p.ToString(), cancellationToken) is { } issue
+                && await services.GetRequiredService<DeliveryStore>().ResumeAsync(issue.Id, CliContext.Actor, cancellationToken) is { } pausedFor)
+            {
+                await Console.Error.WriteLineAsync($"resuming the send paused because {pausedFor}");
+            }
+
             var onTerminal = !Console.IsErrorRedirected;
             var progress = new Progress<DeliveryCounts>(c =>
             {
@@ -103,7 +114,26 @@ internal static class DigestCommand
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"digest send: {done}/{c.Total} done, sent {c.Sent}, failed {c.Failed}, pending {c.Pending}"));
                 }
             });
-            var report = await services.GetRequiredService<BulletinSender>().SendAsync(p.ToString(), CliContext.Actor, progress, cancellationToken);
+
+            // Another live sender holds the issue: wait for it to finish, or to fall silent (then
+            // this run takes over), saying so once; never exit 0 having done nothing unasked.
+            var report = await sender.SendAsync(p.ToString(), CliContext.Actor, progress, cancellationToken);
+            if (report.Outcome == SendOutcome.Busy && parseResult.GetValue(noWait))
+            {
+                await Console.Error.WriteLineAsync($"{report.Detail}: not waiting (--no-wait)");
+                return 2;
+            }
+
+            if (report.Outcome == SendOutcome.Busy)
+            {
+                await Console.Error.WriteLineAsync($"{report.Detail}; waiting for it to finish or fall silent (Ctrl-C to stop; --no-wait not to wait)");
+                while (report.Outcome == SendOutcome.Busy)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                    report = await sender.SendAsync(p.ToString(), CliContext.Actor, progress, cancellationToken);
+                }
+            }
+
             if (onTerminal)
             {
                 await Console.Error.WriteLineAsync();
@@ -115,9 +145,8 @@ internal static class DigestCommand
             {
                 case SendOutcome.NotReady:
                     throw new CliException(report.Detail ?? "the issue is not ready to send");
-                case SendOutcome.Busy:
-                    await Console.Error.WriteLineAsync($"{report.Detail}: nothing done ({summary})");
-                    break;
+                case SendOutcome.Paused:
+                    throw new CliException($"sending paused: {report.Detail} ({summary}). No subscriber was charged a bounce for it. Fix the cause, then run digest send again to resume");
                 case SendOutcome.AlreadySent:
                     await Console.Error.WriteLineAsync($"already sent ({summary})");
                     break;
@@ -145,15 +174,17 @@ internal static class DigestCommand
             var p = ReadPeriod(parseResult, period);
             var issue = await services.GetRequiredService<IssueStore>().GetAsync(p.ToString(), cancellationToken);
             var counts = issue is null ? new DeliveryCounts(0, 0, 0, 0) : await services.GetRequiredService<DeliveryStore>().CountsAsync(issue.Id, cancellationToken);
-            var status = new DigestStatusJson(p.ToString(), issue?.Number, issue?.State ?? "none", counts.Sent, counts.Failed, counts.Pending);
+            var paused = issue is null ? null : await services.GetRequiredService<DeliveryStore>().PausedAsync(issue.Id, cancellationToken);
+            var status = new DigestStatusJson(p.ToString(), issue?.Number, issue?.State ?? "none", counts.Sent, counts.Failed, counts.Pending, paused);
             if (parseResult.GetRequiredValue(format) == "json")
             {
                 await CliOutput.WriteJsonAsync(status, CliJsonContext.Readable.DigestStatusJson, cancellationToken);
             }
             else
             {
-                await CliOutput.WriteTextAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"issue {status.Number?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({status.Period}): {status.State}; sent {status.Sent}, failed {status.Failed}, pending {status.Pending}\n"), cancellationToken);
+                var text = string.Create(CultureInfo.InvariantCulture,
+                    $"issue {status.Number?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({status.Period}): {status.State}{(paused is null ? string.Empty : ", paused")}; sent {status.Sent}, failed {status.Failed}, pending {status.Pending}\n");
+                await CliOutput.WriteTextAsync(paused is null ? text : $"{text}paused: {paused}; resume with digest send --period {status.Period}\n", cancellationToken);
             }
 
             return 0;

@@ -32,6 +32,7 @@ internal static class StatusCommand
                     held                   {report.Held}
                     review backlog         {report.ReviewBacklog} entries
                     mail waiting           {OutgoingMailText(report.OutgoingMail)}
+                    bulletin send paused   {report.SendPaused ?? "-"}
                     healthy                {(report.Healthy ? "yes" : "no")}
 
                     """), cancellationToken);

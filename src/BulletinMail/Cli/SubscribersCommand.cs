@@ -105,6 +105,21 @@ internal static class SubscribersCommand
             return 0;
         });
 
-        return new Command("subscribers", "The subscriber list") { import, add, remove, list };
+        var lifted = new Argument<string>("EMAIL");
+        var reactivate = new Command("reactivate", "Lift the suspension of a subscriber suspended for hard bounces") { lifted };
+        reactivate.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken);
+            var address = parseResult.GetRequiredValue(lifted);
+            if (!await services.GetRequiredService<SubscriberStore>().LiftSuspensionAsync(address, CliContext.Actor, cancellationToken))
+            {
+                throw new CliException($"{address} is not a suspended subscriber");
+            }
+
+            await Console.Error.WriteLineAsync($"{SubscriberStore.Normalize(address)}: active again, bounces reset");
+            return 0;
+        });
+
+        return new Command("subscribers", "The subscriber list") { import, add, remove, reactivate, list };
     }
 }

@@ -39,7 +39,7 @@ public sealed class ResumeTests : IAsyncLifetime
         var deliveries = Get<DeliveryStore>();
         Assert.True(await issues.TransitionAsync("2016-06", IssueState.Approved, IssueState.Sending, "test", CancellationToken.None));
         var issue = (await issues.GetAsync("2016-06", CancellationToken.None))!;
-        Assert.True(await deliveries.TryLeaseAsync(issue.Id, "dead-worker", TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.True((await deliveries.TryLeaseAsync(issue.Id, "dead-worker", TimeSpan.FromSeconds(30), SenderIdentity.IsGone, CancellationToken.None)).Taken);
         await deliveries.EnqueueAsync(issue.Id, CancellationToken.None);
 
         // While the lease is fresh, a resume gives way to its holder.

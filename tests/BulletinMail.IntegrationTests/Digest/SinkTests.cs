@@ -158,7 +158,8 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
 
             process.Kill(); // SIGKILL
             await process.WaitForExitAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2.2)); // the dead sender's lease runs out
+
+            // No wait for the dead sender's lease to run out: its process is gone, on this host.
         }
 
         using (var last = CliProcess.Start(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06"))
@@ -177,6 +178,114 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
         var duplicates = received.Count - count;
         output.WriteLine($"{count} subscribers, {kills} kills: {received.Count} messages received, {duplicates} duplicates");
         Assert.True(duplicates <= kills * 4, $"{duplicates} duplicates after {kills} kills with 4 connections in flight");
+    }
+
+    [Fact]
+    public async Task ARelayThatRefusesOurSender_PausesTheSend_ChargingNoBounce_UntilResumed()
+    {
+        var subscribers = await AddSubscribersAsync(20);
+        await ApprovedIssueAsync(new Period(2016, 6));
+
+        // 550 at MAIL FROM, three sends in a row: each pauses with the relay's words and exits non-zero.
+        await using (await SmtpSink.StartAsync(Path.Combine(root, "refuse-sender"), port, "-f", "MAIL"))
+        {
+            for (var run = 0; run < 3; run++)
+            {
+                var (exit, _, stderr) = await CliProcess.RunAsync(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06");
+                Assert.Equal(1, exit);
+                Assert.Contains("sending paused: the relay answered 5", stderr, StringComparison.Ordinal);
+                Assert.Contains("(at MAIL FROM)", stderr, StringComparison.Ordinal);
+            }
+        }
+
+        var status = await CliProcess.RunAsync(harness.DataDirectory, Environment(), "digest", "status", "--period", "2016-06", "--format", "json");
+        using (var json = JsonDocument.Parse(status.Stdout))
+        {
+            Assert.Equal(("sending", 0, 0, 20), (json.RootElement.GetProperty("state").GetString(), json.RootElement.GetProperty("sent").GetInt32(),
+                json.RootElement.GetProperty("failed").GetInt32(), json.RootElement.GetProperty("pending").GetInt32()));
+            Assert.StartsWith("the relay answered 5", json.RootElement.GetProperty("paused").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.All(await Get<SubscriberStore>().ListAsync(null, CancellationToken.None), s => Assert.Equal((0L, SubscriberStatus.Active), (s.HardBounces, s.Status)));
+
+        // The schedule's resume does not resume a paused send; an operator's digest send does.
+        await using var sink = await SmtpSink.StartAsync(Path.Combine(root, "ok"), port);
+        Assert.Equal(SendOutcome.Paused, (await Get<BulletinSender>().SendAsync("2016-06", "resume", null, CancellationToken.None)).Outcome);
+        var resumed = await CliProcess.RunAsync(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06");
+        Assert.True(resumed.Exit == 0, resumed.Stderr);
+        Assert.Contains("resuming the send paused because the relay answered 5", resumed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(subscribers.Order(StringComparer.Ordinal), sink.Recipients().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task EveryRecipientRefusedAlike_PausesTheSend_ChargingNoBounce()
+    {
+        await AddSubscribersAsync(30);
+        await ApprovedIssueAsync(new Period(2016, 6));
+        await using var sink = await SmtpSink.StartAsync(Path.Combine(root, "refuse-all"), port, "-f", "RCPT");
+
+        var report = await Get<BulletinSender>().SendAsync("2016-06", "test", null, CancellationToken.None);
+
+        Assert.Equal((SendOutcome.Paused, 0, 0, 30), (report.Outcome, report.Counts.Sent, report.Counts.Failed, report.Counts.Pending));
+        Assert.StartsWith($"the first {FirstRefusals.Judged} deliveries were all refused alike", report.Detail, StringComparison.Ordinal);
+        Assert.All(await Get<SubscriberStore>().ListAsync(null, CancellationToken.None), s => Assert.Equal((0L, SubscriberStatus.Active), (s.HardBounces, s.Status)));
+    }
+
+    [Fact]
+    public async Task ASlowRelay_KeepsTheLeaseAlive_SoNoSubscriberGetsTwo()
+    {
+        // 5 messages a second: one batch of 30 takes 6 s, three times the lease's 2 s timeout.
+        await harness.DisposeAsync();
+        harness = await IntakeHarness.CreateAsync(Settings.Append(new("Outbound__Smtp__MaxPerSecond", "5"))
+            .ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value));
+        var subscribers = await AddSubscribersAsync(30);
+        await ApprovedIssueAsync(new Period(2016, 6));
+        await using var sink = await SmtpSink.StartAsync(Path.Combine(root, "slow"), port);
+
+        var sender = Get<BulletinSender>();
+        var first = Task.Run(() => sender.SendAsync("2016-06", "first", null, CancellationToken.None));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // what the schedule's resume tick does meanwhile
+        var second = await sender.SendAsync("2016-06", "resume", null, CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Busy, second.Outcome);
+        Assert.Equal(SendOutcome.Completed, (await first).Outcome);
+        Assert.Equal(subscribers.Order(StringComparer.Ordinal), sink.Recipients().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ALiveSendersLease_IsWaitedFor_OrRefusedWithNoWait_ADeadOnesTakenAtOnce()
+    {
+        await AddSubscribersAsync(5);
+        await ApprovedIssueAsync(new Period(2016, 6));
+        await using var sink = await SmtpSink.StartAsync(Path.Combine(root, "lease"), port);
+        var issue = (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!;
+        Assert.True(await Get<IssueStore>().TransitionAsync("2016-06", IssueState.Approved, IssueState.Sending, "test", CancellationToken.None));
+
+        // A sender on another host, heard from just now: --no-wait exits 2 saying who holds it.
+        await HoldLeaseAsync(issue.Id, "otherhost:4242:run");
+        var refused = await CliProcess.RunAsync(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06", "--no-wait");
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("process 4242 on otherhost is sending this issue", refused.Stderr, StringComparison.Ordinal);
+        Assert.Empty(sink.Recipients());
+
+        // A killed sender of this host, heard from just now: taken over at once.
+        using (var gone = System.Diagnostics.Process.Start("true")!)
+        {
+            await gone.WaitForExitAsync();
+            await HoldLeaseAsync(issue.Id, $"{System.Environment.MachineName}:{gone.Id}:run");
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var resumed = await CliProcess.RunAsync(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06", "--no-wait");
+        Assert.True(resumed.Exit == 0, resumed.Stderr);
+        Assert.Equal(5, sink.Recipients().Count);
+        output.WriteLine($"took over a dead sender's lease and sent in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task HoldLeaseAsync(long issueId, string holder)
+    {
+        await using var connection = await Get<DbConnectionFactory>().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("UPDATE issues SET sender = @holder, sender_seen_at = @now WHERE id = @issueId", new { holder, now = DateTimeOffset.UtcNow, issueId });
     }
 
     private Dictionary<string, string> Environment() => Settings.ToDictionary(kv => $"BULLETINMAIL_{kv.Key}", kv => kv.Value);

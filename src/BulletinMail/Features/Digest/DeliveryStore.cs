@@ -1,4 +1,5 @@
 using BulletinMail.Data;
+using BulletinMail.Features.Review;
 using Dapper;
 
 namespace BulletinMail.Features.Digest;
@@ -22,7 +23,11 @@ public sealed record DeliveryCounts(int Sent, int Failed, int Pending, int Retry
 
 /// <summary>What became of one delivery attempt.</summary>
 /// <param name="NextAttempt">When to try again after a temporary failure; null when sent, or failed for good.</param>
-public sealed record DeliveryResult(long SubscriberId, bool Sent, string? Error = null, DateTimeOffset? NextAttempt = null);
+/// <param name="Bounced">The relay refused this recipient for good (5xx to RCPT TO): a hard bounce for them.</param>
+public sealed record DeliveryResult(long SubscriberId, bool Sent, string? Error = null, DateTimeOffset? NextAttempt = null, bool Bounced = false);
+
+/// <summary>An attempt to take an issue's sender lease: taken, or who holds it and when they last said so.</summary>
+public sealed record LeaseAttempt(bool Taken, string? Holder, DateTimeOffset? HolderSeenAt);
 
 /// <summary>One claimed delivery: to whom.</summary>
 public sealed record DeliveryTarget(long SubscriberId, string Email, string? Name, int Attempts);
@@ -45,35 +50,87 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
     }
 
     /// <summary>
-    /// Takes the issue's sender lease: free, already ours, or held by a sender silent for longer
-    /// than <paramref name="timeout"/>. Taking over a silent sender puts its in-flight rows back
-    /// to pending: they are sent again (at most what was in flight when it died).
+    /// Takes the issue's sender lease: free, already ours, held by a sender silent for longer than
+    /// <paramref name="timeout"/>, or by one <paramref name="holderIsGone"/> knows to be dead.
+    /// Taking over puts the previous sender's in-flight rows back to pending: they are sent again
+    /// (at most what was in flight when it died).
     /// </summary>
-    public async Task<bool> TryLeaseAsync(long issueId, string sender, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<LeaseAttempt> TryLeaseAsync(long issueId, string sender, TimeSpan timeout, Func<string, bool> holderIsGone, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(holderIsGone);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
         var previous = await connection.QuerySingleOrDefaultAsync<(string? Sender, string? SeenAt)>(new CommandDefinition(
             "SELECT sender, sender_seen_at FROM issues WHERE id = @issueId", new { issueId }, transaction, cancellationToken: cancellationToken));
-        if (previous.Sender is { } holder && holder != sender && previous.SeenAt is { } seen && DapperTypeHandlers.ParseInstant(seen) > now - timeout)
+        var seenAt = previous.SeenAt is { } seen ? DapperTypeHandlers.ParseInstant(seen) : (DateTimeOffset?)null;
+        if (previous.Sender is { } holder && holder != sender && seenAt > now - timeout && !holderIsGone(holder))
         {
-            return false;
+            return new LeaseAttempt(false, holder, seenAt);
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE issues SET sender = @sender, sender_seen_at = @now WHERE id = @issueId", new { issueId, sender, now }, transaction, cancellationToken: cancellationToken));
         if (previous.Sender != sender)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0) WHERE issue_id = @issueId AND status = 'sending'",
-                new { issueId },
-                transaction,
-                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(ReturnInFlight, new { issueId }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return new LeaseAttempt(true, previous.Sender, seenAt);
+    }
+
+    private const string ReturnInFlight = "UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0) WHERE issue_id = @issueId AND status = 'sending'";
+
+    /// <summary>
+    /// Puts the rows a sender claimed and did not send (it stopped: a pause) back to pending, while
+    /// it still holds the lease; a sender that lost it leaves them to the one that took over.
+    /// </summary>
+    public async Task ReturnUnsentAsync(long issueId, string sender, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            ReturnInFlight + " AND EXISTS (SELECT 1 FROM issues WHERE id = @issueId AND sender = @sender)", new { issueId, sender }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Pauses the issue's sending with the relay's words: nothing is sent until it is resumed.</summary>
+    public async Task PauseAsync(long issueId, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE issues SET paused_reason = @reason, paused_at = @now WHERE id = @issueId", new { issueId, reason, now }, transaction, cancellationToken: cancellationToken));
+        await EntryStore.AuditAsync(connection, transaction, "delivery", "issue.paused", "issue", issueId, null, new { Reason = reason }, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Why the issue's sending is paused; null when it is not.</summary>
+    public async Task<string?> PausedAsync(long issueId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT paused_reason FROM issues WHERE id = @issueId", new { issueId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Resumes a paused send (an editor or operator says the cause is fixed); audited.</summary>
+    /// <returns>Why it had been paused; null when it was not.</returns>
+    public async Task<string?> ResumeAsync(long issueId, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var reason = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT paused_reason FROM issues WHERE id = @issueId", new { issueId }, transaction, cancellationToken: cancellationToken));
+        if (reason is not null)
+        {
+            var now = time.GetUtcNow();
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE issues SET paused_reason = NULL, paused_at = NULL WHERE id = @issueId", new { issueId }, transaction, cancellationToken: cancellationToken));
+            await EntryStore.AuditAsync(connection, transaction, actor, "issue.resumed", "issue", issueId, new { Reason = reason }, null, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return reason;
     }
 
     /// <summary>Says the sender is alive; false when another sender has taken the lease over.</summary>

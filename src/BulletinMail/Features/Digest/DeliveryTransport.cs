@@ -9,14 +9,21 @@ namespace BulletinMail.Features.Digest;
 /// <summary>The relay said "not now" (4xx), or the connection broke: try again later.</summary>
 public sealed class TransientDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>The relay refused for good (5xx): a hard bounce.</summary>
+/// <summary>The relay refused the recipient for good (5xx to RCPT TO): a hard bounce.</summary>
 public sealed class PermanentDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The relay refused us, not the recipient (5xx at connect, EHLO, AUTH, MAIL FROM or DATA, or
+/// our credentials): every message would fail alike, and no subscriber is to blame.
+/// </summary>
+public sealed class RelayRefusedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>One connection's worth of sending: reused for many messages.</summary>
 public interface IDeliveryChannel : IAsyncDisposable
 {
     /// <exception cref="TransientDeliveryException">Try again later.</exception>
-    /// <exception cref="PermanentDeliveryException">Never.</exception>
+    /// <exception cref="PermanentDeliveryException">Never, to this recipient.</exception>
+    /// <exception cref="RelayRefusedException">Not through this relay until an operator acts.</exception>
     Task SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, CancellationToken cancellationToken);
 }
 
@@ -77,15 +84,31 @@ public sealed class SmtpTransport(OutboundOptions.SmtpSettings settings) : IDeli
                 await DropAsync();
                 throw new TransientDeliveryException($"no answer from the relay within {settings.MessageTimeout.TotalSeconds:0} s (Outbound:Smtp:MessageTimeout)", ex);
             }
-            catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
+            catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500 && ex.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
             {
                 throw new PermanentDeliveryException($"{(int)ex.StatusCode} {ex.Message}", ex);
+            }
+            catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
+            {
+                await DropAsync();
+                var stage = ex.ErrorCode switch
+                {
+                    SmtpErrorCode.SenderNotAccepted => "at MAIL FROM",
+                    SmtpErrorCode.MessageNotAccepted => "at DATA",
+                    _ => "at connect or EHLO",
+                };
+                throw new RelayRefusedException($"the relay answered {(int)ex.StatusCode} {ex.Message.Trim()} ({stage})", ex);
+            }
+            catch (MailKit.Security.AuthenticationException ex)
+            {
+                await DropAsync();
+                throw new RelayRefusedException($"the relay refused our sign-in (Outbound:Smtp:User, Password): {ex.Message}", ex);
             }
             catch (SmtpCommandException ex)
             {
                 throw new TransientDeliveryException($"{(int)ex.StatusCode} {ex.Message}", ex);
             }
-            catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException or MailKit.Security.AuthenticationException)
+            catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException)
             {
                 // The connection is gone (or never came): the next message reconnects; this one waits its turn again.
                 await DropAsync();

@@ -170,6 +170,7 @@ public sealed partial class DigestSchedule(
         {
             SendOutcome.Completed or SendOutcome.AlreadySent => $"sent: {report.Counts.Sent} delivered, {report.Counts.Failed} failed",
             SendOutcome.NotReady => $"not sent: {report.Detail}",
+            SendOutcome.Paused => $"paused: {report.Detail}",
             _ => null, // retries pending, or another worker sending: look again at the next tick
         };
     }

@@ -134,6 +134,14 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
     public Task<bool> UnsubscribeAsync(long id, string actor, CancellationToken cancellationToken) =>
         SetStatusAsync("id = @id AND status <> 'unsubscribed'", new { id }, SubscriberStatus.Unsubscribed, "unsubscribed_at = @now", actor, cancellationToken);
 
+    /// <summary>
+    /// Lifts a suspension (an admin judged the bounces the relay's fault, or the mailbox fixed):
+    /// active again, the bounce count reset; audited.
+    /// </summary>
+    /// <returns>False when the address is not a suspended subscriber.</returns>
+    public Task<bool> LiftSuspensionAsync(string email, string actor, CancellationToken cancellationToken) =>
+        SetStatusAsync("email = @email AND status = 'suspended'", new { email = Normalize(email) }, SubscriberStatus.Active, "hard_bounces = 0", actor, cancellationToken);
+
     public async Task<bool> RemoveAsync(string email, string actor, CancellationToken cancellationToken) =>
         await FindAsync(email, cancellationToken) is { } subscriber && await UnsubscribeAsync(subscriber.Id, actor, cancellationToken);
 

@@ -15,6 +15,7 @@ public sealed record IntakeHealthReport(
     long Held,
     long ReviewBacklog,
     OutgoingMailReport OutgoingMail,
+    string? SendPaused,
     bool Healthy);
 
 /// <summary>
@@ -33,7 +34,8 @@ public sealed class IntakeHealth(
             (SELECT MIN(created_at) FROM submissions WHERE status = 'received') AS OldestUnprocessed,
             (SELECT COUNT(*) FROM submissions WHERE status = 'quarantined') AS Quarantined,
             (SELECT COUNT(*) FROM submissions WHERE status = 'held') AS Held,
-            (SELECT COUNT(*) FROM entries WHERE status = 'pending') AS Backlog
+            (SELECT COUNT(*) FROM entries WHERE status = 'pending') AS Backlog,
+            (SELECT 'issue ' || number || ' (' || period || '): ' || paused_reason FROM issues WHERE paused_reason IS NOT NULL ORDER BY id LIMIT 1) AS SendPaused
         """;
 
     public async Task<IntakeHealthReport> ReadAsync(CancellationToken cancellationToken)
@@ -49,7 +51,7 @@ public sealed class IntakeHealth(
         return new IntakeHealthReport(
             mailbox.Key, Parse(row.LastPollAt), lastSuccess, row.LastError,
             oldest is { } o ? Math.Round((now - o).TotalSeconds) : null,
-            row.Quarantined, row.Held, row.Backlog, await outgoing.ReadAsync(cancellationToken), healthy);
+            row.Quarantined, row.Held, row.Backlog, await outgoing.ReadAsync(cancellationToken), row.SendPaused, healthy);
     }
 
     private sealed class Row
@@ -67,5 +69,7 @@ public sealed class IntakeHealth(
         public long Held { get; init; }
 
         public long Backlog { get; init; }
+
+        public string? SendPaused { get; init; }
     }
 }

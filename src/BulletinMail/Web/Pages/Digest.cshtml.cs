@@ -25,6 +25,9 @@ public sealed class DigestModel(
 
     public DeliveryCounts Counts { get; private set; } = new(0, 0, 0, 0);
 
+    /// <summary>Why sending is paused (the relay's words); null when it is not.</summary>
+    public string? Paused { get; private set; }
+
     public IReadOnlyList<Editorial> Editorials { get; private set; } = [];
 
     [TempData]
@@ -38,6 +41,7 @@ public sealed class DigestModel(
         Period = ChosenPeriod().ToString();
         Issue = await issues.GetAsync(Period, cancellationToken);
         Counts = Issue is null ? Counts : await deliveries.CountsAsync(Issue.Id, cancellationToken);
+        Paused = Issue is null ? null : await deliveries.PausedAsync(Issue.Id, cancellationToken);
         Editorials = await editorials.ListAsync(Period, cancellationToken);
     }
 
@@ -93,7 +97,10 @@ public sealed class DigestModel(
         return Back(period);
     }
 
-    /// <summary>Starts (or resumes) sending in the background; the issue's state and lease make a second click harmless.</summary>
+    /// <summary>
+    /// Starts (or resumes) sending in the background; the issue's state and lease make a second
+    /// click harmless. A paused send is resumed: the editor says its cause is fixed.
+    /// </summary>
     public async Task<IActionResult> OnPostSendAsync(bool failed, CancellationToken cancellationToken)
     {
         var period = ChosenPeriod();
@@ -115,6 +122,11 @@ public sealed class DigestModel(
         }
 
         var actor = WebApp.Actor(User);
+        if (await deliveries.ResumeAsync(issue.Id, actor, cancellationToken) is not null)
+        {
+            Notice = Texts.T("Sending resumed.");
+        }
+
         var p = period.ToString();
         jobs.Enqueue<DigestJobs>(job => job.SendAsync(p, actor, CancellationToken.None));
         Notice ??= Texts.T("Sending has started.");

@@ -50,6 +50,26 @@ public sealed class SubscribersModel(SubscriberStore subscribers) : PageModel
         return Redirect("/subscribers");
     }
 
+    /// <summary>Lifts a suspension for hard bounces: an admin's decision (the bounces may have been the relay's fault).</summary>
+    public async Task<IActionResult> OnPostReactivateAsync(string email, CancellationToken cancellationToken)
+    {
+        if (!User.IsInRole(Features.Accounts.UserStore.Admin))
+        {
+            return Forbid();
+        }
+
+        if (await subscribers.LiftSuspensionAsync(email, WebApp.Actor(User), cancellationToken))
+        {
+            Notice = $"{email}: {Texts.T(SubscriberStatus.Active)}";
+        }
+        else
+        {
+            Error = $"{email}: {Texts.T("not a suspended subscriber")}";
+        }
+
+        return Redirect("/subscribers");
+    }
+
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
