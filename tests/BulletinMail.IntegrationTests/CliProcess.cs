@@ -6,9 +6,13 @@ namespace BulletinMail.IntegrationTests;
 /// <summary>The real executable as a child process, on the repository's config and a data folder of the test's.</summary>
 public static class CliProcess
 {
-    public static Process Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Process Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartUnder([], data, environment, args);
+
+    /// <summary>Starts the executable under another program (<c>strace …</c>), which is given the command line to run.</summary>
+    public static Process StartUnder(IReadOnlyList<string> wrapper, string data, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -16,7 +20,7 @@ public static class CliProcess
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = Path.GetDirectoryName(data) ?? Path.GetTempPath(),
         };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "BulletinMail.dll"), "--config", Path.Combine(IntakeHarness.RepositoryRoot, "config", "appsettings.json"), "--data", data, .. args])
+        foreach (var arg in (string[])[.. wrapper.Skip(1), .. (wrapper.Count > 0 ? (string[])["dotnet"] : []), Path.Combine(AppContext.BaseDirectory, "BulletinMail.dll"), "--config", Path.Combine(IntakeHarness.RepositoryRoot, "config", "appsettings.json"), "--data", data, .. args])
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,3 +1,4 @@
+using BulletinMail.Data;
 using System.CommandLine;
 using BulletinMail.Features.Extraction;
 using Microsoft.Extensions.Options;
@@ -64,6 +65,11 @@ public static partial class CliApp
         catch (OperationCanceledException)
         {
             return 130;
+        }
+        catch (Exception ex) when (Durability.IsDiskFull(ex))
+        {
+            await Console.Error.WriteLineAsync($"error: {(ex is DiskFullException ? ex.Message : $"disk full: {ex.Message}")}");
+            return 1;
         }
         catch (Exception ex) when (Environment.GetEnvironmentVariable("BULLETINMAIL_TRACE") is null)
         {

@@ -24,7 +24,7 @@ internal static class StatusCommand
             else
             {
                 await CliOutput.WriteTextAsync(string.Create(CultureInfo.InvariantCulture, $"""
-                    mailbox                {report.Mailbox}
+                    mailbox                {report.Mailbox}{(report.DiskFull is { } full ? $"\n{full}" : string.Empty)}
                     last successful poll   {report.LastSuccessfulPollAt?.ToString("u", CultureInfo.InvariantCulture) ?? "never"}
                     last error             {report.LastError ?? "-"}
                     oldest unprocessed     {(report.OldestUnprocessedAgeSeconds is { } age ? $"{age:0} s" : "-")}

@@ -35,17 +35,32 @@ public sealed class DbConnectionFactory
     public string DataDirectory { get; }
 
     /// <exception cref="SqliteException">The database cannot be opened.</exception>
+    /// <exception cref="DiskFullException">Not for want of room on its disk.</exception>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
 
-        // Writers wait for each other instead of failing at once (several workers, the CLI beside the worker).
-        // In WAL mode, synchronous=NORMAL syncs at checkpoints rather than every commit: a killed
-        // process loses nothing committed; only a power cut can lose the last commits.
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+            // Writers wait for each other instead of failing at once (several workers, the CLI beside the worker).
+            // In WAL mode, synchronous=NORMAL syncs at checkpoints rather than every commit: a killed
+            // process loses nothing committed; against a power cut, intake flushes each batch to disk
+            // before the mailbox lets it go (Durability.FlushFileSystem).
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch (Exception ex) when (Durability.IsDiskFull(ex, DataDirectory))
+        {
+            await connection.DisposeAsync();
+            throw new DiskFullException(Durability.DescribeDiskFull(DataDirectory), ex);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 }

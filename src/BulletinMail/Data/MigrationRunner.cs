@@ -22,7 +22,20 @@ public sealed partial class MigrationRunner(DbConnectionFactory connections, Tim
 
     private const string InsertApplied = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)";
 
+    /// <exception cref="DiskFullException">The data folder's disk has no room (SQLite cannot even make its shared-memory file).</exception>
     public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MigrateOnceAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not DiskFullException && Durability.IsDiskFull(ex, connections.DataDirectory))
+        {
+            throw new DiskFullException(Durability.DescribeDiskFull(connections.DataDirectory), ex);
+        }
+    }
+
+    private async Task MigrateOnceAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));

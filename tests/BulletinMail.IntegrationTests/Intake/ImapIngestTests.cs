@@ -153,6 +153,7 @@ public sealed class ImapIngestTests(DovecotServer dovecot) : IClassFixture<Dovec
     }
 
     private static IngestPoller Poller(IntakeHarness harness, IMailboxSource mailbox) => new(
+        harness.Services.GetRequiredService<Data.DbConnectionFactory>(),
         mailbox,
         harness.Services.GetRequiredService<SubmissionStore>(),
         harness.Services.GetRequiredService<OriginalStore>(),

@@ -1,3 +1,4 @@
+using BulletinMail.Data;
 using BulletinMail.Features.Extraction;
 using Microsoft.Extensions.Options;
 using MailKit;
@@ -21,6 +22,7 @@ public readonly record struct IngestProgress(int Done, int Waiting, long Bytes);
 /// its Message-ID).
 /// </summary>
 public sealed partial class IngestPoller(
+    DbConnectionFactory connections,
     IMailboxSource mailbox,
     SubmissionStore submissions,
     OriginalStore originals,
@@ -39,7 +41,32 @@ public sealed partial class IngestPoller(
     public string MailboxKey => mailbox.Key;
 
     /// <exception cref="IOException">The mailbox cannot be reached (recorded, then rethrown for the scheduler to retry).</exception>
+    /// <exception cref="DiskFullException">The data folder's disk is full (recorded where there is room, logged).</exception>
     public async Task<IngestReport> PollAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PollOnceAsync(progress, cancellationToken);
+        }
+        catch (Exception ex) when (Durability.IsDiskFull(ex, connections.DataDirectory))
+        {
+            // Nothing is lost: what was not stored and flushed is still in the mailbox.
+            var message = Durability.DescribeDiskFull(connections.DataDirectory);
+            LogPollFailed(mailbox.Key, message);
+            try
+            {
+                await state.RecordPollAsync(mailbox.Key, null, message, CancellationToken.None);
+            }
+            catch (Exception again) when (Durability.IsDiskFull(again))
+            {
+                // No room even for that: status and /healthz read the free space themselves.
+            }
+
+            throw new DiskFullException(message, ex);
+        }
+    }
+
+    private async Task<IngestReport> PollOnceAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var recovered = await RecoverAsync(cancellationToken);
         long? uidValidity = null;
@@ -75,7 +102,9 @@ public sealed partial class IngestPoller(
                 duplicates += results.Count(r => r.Outcome == RecordOutcome.Duplicate);
                 quarantined += results.Count(r => r.Status == SubmissionStatus.Quarantined);
 
-                // Only now, with every row of the batch committed, do the messages leave the inbox.
+                // Only now, with every row of the batch committed and flushed to disk with the
+                // originals (one flush for the batch), do the messages leave the inbox.
+                originals.FlushToDisk();
                 await session.CompleteAsync([.. results.Where(r => r.Status is not (SubmissionStatus.Quarantined or SubmissionStatus.Received)).Select(r => r.Item)], quarantined: false, cancellationToken);
                 await session.CompleteAsync([.. results.Where(r => r.Status == SubmissionStatus.Quarantined).Select(r => r.Item)], quarantined: true, cancellationToken);
                 done += results.Length;
@@ -146,11 +175,11 @@ public sealed partial class IngestPoller(
                 recovered += ids.Length;
                 continue;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ids.Length > 1)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !Durability.IsDiskFull(ex) && ids.Length > 1)
             {
                 LogRecoveryFailed(ids[0], ids[^1], ex.Message);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !Durability.IsDiskFull(ex))
             {
                 await RecordFailureAsync(ids[0], ex, cancellationToken);
                 continue;
@@ -163,7 +192,7 @@ public sealed partial class IngestPoller(
                     await processor.ProcessStoredAsync([id], cancellationToken);
                     recovered++;
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !Durability.IsDiskFull(ex))
                 {
                     await RecordFailureAsync(id, ex, cancellationToken);
                 }
@@ -321,7 +350,7 @@ public sealed partial class IngestPoller(
 
     /// <summary>The failures a mailbox can have that a later poll may not: the network, the server, the credentials.</summary>
     public static bool IsMailboxFailure(Exception ex) =>
-        ex is IOException or System.Net.Sockets.SocketException or ImapProtocolException or ImapCommandException
+        !Durability.IsDiskFull(ex) && ex is IOException or System.Net.Sockets.SocketException or ImapProtocolException or ImapCommandException
             or ServiceNotConnectedException or ServiceNotAuthenticatedException or AuthenticationException or FolderNotFoundException
             or UnauthorizedAccessException;
 

@@ -16,6 +16,7 @@ public sealed record IntakeHealthReport(
     long ReviewBacklog,
     OutgoingMailReport OutgoingMail,
     string? SendPaused,
+    string? DiskFull,
     bool Healthy);
 
 /// <summary>
@@ -47,11 +48,12 @@ public sealed class IntakeHealth(
         var lastSuccess = Parse(row.LastSuccessAt);
         var oldest = Parse(row.OldestUnprocessed);
 
-        var healthy = lastSuccess is { } success && now - success <= options.Value.StaleAfter;
+        var diskFull = Durability.FreeMegabytes(connections.DataDirectory) < Durability.LowSpaceMegabytes ? Durability.DescribeDiskFull(connections.DataDirectory) : null;
+        var healthy = lastSuccess is { } success && now - success <= options.Value.StaleAfter && diskFull is null;
         return new IntakeHealthReport(
             mailbox.Key, Parse(row.LastPollAt), lastSuccess, row.LastError,
             oldest is { } o ? Math.Round((now - o).TotalSeconds) : null,
-            row.Quarantined, row.Held, row.Backlog, await outgoing.ReadAsync(cancellationToken), row.SendPaused, healthy);
+            row.Quarantined, row.Held, row.Backlog, await outgoing.ReadAsync(cancellationToken), row.SendPaused, diskFull, healthy);
     }
 
     private sealed class Row

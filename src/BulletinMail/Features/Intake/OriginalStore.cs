@@ -13,6 +13,12 @@ public sealed class OriginalStore(DbConnectionFactory connections)
     private string Root => Path.Combine(connections.DataDirectory, "originals");
 
     /// <summary>
+    /// Flushes the originals saved so far, and the database's commits, to disk: they share the
+    /// data folder's file system, so one flush covers both (<see cref="Durability.FlushFileSystem"/>).
+    /// </summary>
+    public void FlushToDisk() => Durability.FlushFileSystem(connections.DataDirectory);
+
+    /// <summary>
     /// Stores a message read from <paramref name="source"/>, whole, however large, hashing it as it
     /// is written. Its bytes are also returned when there are at most <paramref name="keepInMemory"/>
     /// of them, so that processing need not read the file again.
