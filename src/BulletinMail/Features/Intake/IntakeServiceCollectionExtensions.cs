@@ -27,6 +27,7 @@ public static class IntakeServiceCollectionExtensions
         services.AddSingleton<Acknowledger>();
         services.AddSingleton<SubmissionProcessor>();
         services.AddSingleton<IngestPoller>();
+        services.AddSingleton<SerialPoller>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<IntakeHealth>();
         services.AddSingleton<ReportImporter>();
