@@ -125,8 +125,7 @@ public sealed partial class DigestSchedule(
             return $"issue {existing.Number} is already {existing.State}";
         }
 
-        var issue = await workflow.CompileAsync(period, "schedule", allowEmpty: false, cancellationToken);
-        if (issue is null)
+        if ((await workflow.CompileAsync(period, "schedule", allowEmpty: false, cancellationToken))?.Issue is not { } issue)
         {
             return "no approved entries: no draft";
         }
