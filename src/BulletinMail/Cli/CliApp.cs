@@ -52,9 +52,14 @@ public static partial class CliApp
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationFailures(ex) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync($"error: configuration: {string.Join("; ", ex.Failures.Select(Readable))}");
+            // One line per bad setting, each naming its key and what it should be (issue 11).
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"error: configuration: {failure}");
+            }
+
             return 1;
         }
         catch (InvalidDataException ex)
@@ -79,10 +84,25 @@ public static partial class CliApp
         }
     }
 
-    // "DataAnnotation validation failed for 'X' members: 'Y' with the error: 'Z'." says Z.
-    private static string Readable(string failure) =>
-        AnnotationFailure().Match(failure) is { Success: true } match ? match.Groups[1].Value : failure;
+    // Options validation (one exception per options class, several at once from the start-up
+    // validator) and the binder's failure to read a value ("Port=abc") are bad configuration.
+    private static List<string> ConfigurationFailures(Exception ex) => ex switch
+    {
+        OptionsValidationException invalid => [.. invalid.Failures],
+        AggregateException all when all.InnerExceptions.All(e => e is OptionsValidationException) => [.. all.InnerExceptions.SelectMany(ConfigurationFailures)],
+        InvalidOperationException when UnreadableValue().Match(ex.Message) is { Success: true } match =>
+            [$"{match.Groups["key"].Value} must be {Expected(match.Groups["type"].Value)}"],
+        _ => [],
+    };
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"with the error: '(.+)'\.?$")]
-    private static partial System.Text.RegularExpressions.Regex AnnotationFailure();
+    private static string Expected(string type) => type switch
+    {
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.TimeSpan" => "a time span such as 00:02:00",
+        "System.Boolean" => "true or false",
+        _ => $"a {type} value",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to convert configuration value .*at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex UnreadableValue();
 }

@@ -1,8 +1,4 @@
 using System.CommandLine;
-using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
-using BulletinMail.Features.Digest;
-using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
 using BulletinMail.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -67,7 +63,8 @@ internal static class CliContext
         var services = Services(effective);
         try
         {
-            ValidateOptions(services);
+            // One-shot commands have no host to run ValidateOnStart: check every option here, as `run` does.
+            services.GetRequiredService<IStartupValidator>().Validate();
             await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
             return services;
         }
@@ -76,17 +73,6 @@ internal static class CliContext
             await services.DisposeAsync();
             throw;
         }
-    }
-
-    // One-shot commands have no host to run ValidateOnStart: resolve the options so bad config fails here, clearly.
-    private static void ValidateOptions(ServiceProvider services)
-    {
-        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<MailboxOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<OutboundOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<ExtractionOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<DigestOptions>>().Value;
     }
 
     /// <summary>Who a command-line change is attributed to in the audit log.</summary>

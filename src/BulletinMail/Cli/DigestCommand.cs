@@ -32,17 +32,21 @@ internal static class DigestCommand
         {
             await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken);
             var workflow = services.GetRequiredService<DigestWorkflow>();
-            Issue issue;
+            CompiledIssue compiled;
             try
             {
-                issue = await workflow.CompileAsync(ReadPeriod(parseResult, period), CliContext.Actor, cancellationToken);
+                compiled = (await workflow.CompileAsync(ReadPeriod(parseResult, period), CliContext.Actor, allowEmpty: true, cancellationToken))!;
             }
             catch (IssueFrozenException ex)
             {
                 throw new CliException(ex.Message, ex);
             }
 
-            await Console.Error.WriteLineAsync($"issue {issue.Number} ({issue.Period}): {issue.State}, {issue.EntryCount} entries");
+            var issue = compiled.Issue;
+            var approval = compiled.ApprovalWithdrawn
+                ? $"; the content changed since it was approved: approval withdrawn (digest approve --period {issue.Period} to approve it again)"
+                : compiled.ApprovalKept ? "; the content is unchanged: still approved" : string.Empty;
+            await Console.Error.WriteLineAsync($"issue {issue.Number} ({issue.Period}): {issue.State}, {issue.EntryCount} entries{approval}");
             var destination = parseResult.GetValue(output);
             await using var stream = destination is null ? Console.OpenStandardOutput() : File.Create(destination);
             switch (parseResult.GetRequiredValue(format))

@@ -1,3 +1,4 @@
+using BulletinMail.Hosting;
 using Dapper;
 
 namespace BulletinMail.Data;
@@ -8,7 +9,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         DapperTypeHandlers.Register();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCheckedOptions<StorageOptions>(StorageOptions.Section);
         services.AddSingleton<DbConnectionFactory>();
         services.AddSingleton<MigrationRunner>();
         return services;

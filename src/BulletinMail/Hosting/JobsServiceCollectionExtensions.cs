@@ -23,7 +23,7 @@ public static class JobsServiceCollectionExtensions
             .UseRecommendedSerializerSettings()
             .UseSQLiteStorage(Path.Combine(data, "hangfire.db"), new SQLiteStorageOptions
             {
-                // An IDLE-triggered poll should start within a second or two, not the default 15.
+                // A job enqueued from the web UI (a send) should start within a second or two, not the default 15.
                 QueuePollInterval = TimeSpan.FromSeconds(1),
             }));
         services.AddHangfireServer(options => options.WorkerCount = 2);

@@ -199,6 +199,8 @@ public static class Texts
         ["Test copy sent to"] = "测试邮件已发送至",
         ["Enter a valid e-mail address."] = "请输入有效的邮箱地址。",
         ["Approved."] = "已批准。",
+        ["The content is unchanged: the issue stays approved."] = "内容未变,本期仍为已批准。",
+        ["The content changed since it was approved: the approval was withdrawn. Approve it again to send it."] = "批准后内容有变,批准已撤回。请重新批准后再发送。",
         ["Approve the issue first."] = "请先批准本期简报。",
         ["failed deliveries queued again"] = "封失败邮件已重新排队",
         ["Sending has started."] = "已开始发送。",

@@ -3,17 +3,19 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BulletinMail.IntegrationTests.Servers;
+using Xunit.Abstractions;
 
 namespace BulletinMail.IntegrationTests.Intake;
 
-/// <summary>The worker as an operator runs it (<c>run</c>), on port 0, against a real Dovecot: IDLE → Hangfire → stored.</summary>
-public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFixture<DovecotServer>, IDisposable
+/// <summary>The worker as an operator runs it (<c>run</c>), on port 0, against a real Dovecot: IDLE → a poll in the worker → stored.</summary>
+public sealed partial class WorkerProcessTests(DovecotServer dovecot, ITestOutputHelper output) : IClassFixture<DovecotServer>, IDisposable
 {
     private readonly string data = Path.Combine(Path.GetTempPath(), $"bm-worker-{Guid.NewGuid():N}");
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> log = new();
     private Process? running;
 
     [Fact]
-    public async Task Run_IngestsNewMail_AnnouncedByIdle()
+    public async Task Run_RecordsEachReportWithinSeconds_WhileIdleIsUp()
     {
         var folder = $"w{Guid.NewGuid():N}"[..12];
         using (var client = await dovecot.ConnectAsync())
@@ -27,18 +29,35 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFi
             Assert.Equal(0, add.ExitCode);
         }
 
+        // The schedule polls once a year: only IDLE can bring these reports in.
         var worker = running = Start(folder, "run"); // Dispose stops it, whether the test passes or not
         var port = await ReadListeningPortAsync(worker);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitForAsync(async () => (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the worker never polled successfully");
+        await WaitForAsync(() => Task.FromResult(log.Any(l => l.Contains("Waiting for new mail in", StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "IDLE never started");
 
-        await dovecot.AppendAsync([Reports.Plain("report@suzhou.example.org", "苏州市科协6月工作情况", "6月3日,召开理事会;6月5日,举办年会。")], folder);
-
-        await WaitForAsync(async () =>
+        // Three reports at different moments; the issue wants each recorded within 5 s of its
+        // arrival. Allowed 10 s here (a busy machine), and the times are reported.
+        var latencies = new List<TimeSpan>();
+        foreach (var (day, pause) in ((int, int)[])[(3, 0), (12, 4), (21, 9)])
         {
-            using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
-            return health.RootElement.GetProperty("reviewBacklog").GetInt64() == 2 && await dovecot.CountAsync(folder) == 0;
-        }, TimeSpan.FromSeconds(20), "the new report was not ingested (and moved) within 20 s of its arrival");
+            await Task.Delay(TimeSpan.FromSeconds(pause));
+            await dovecot.AppendAsync([Reports.Plain("report@suzhou.example.org", "苏州市科协6月工作情况", $"6月{day}日,召开理事会;6月{day + 1}日,举办年会。")], folder);
+            var arrived = Stopwatch.StartNew();
+            var expected = 2 * (latencies.Count + 1);
+            await WaitForAsync(
+                async () =>
+                {
+                    using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+                    return health.RootElement.GetProperty("reviewBacklog").GetInt64() == expected;
+                },
+                TimeSpan.FromSeconds(10),
+                $"report {latencies.Count + 1} was not recorded within 10 s of its arrival (earlier ones: {string.Join(", ", latencies)})");
+            latencies.Add(arrived.Elapsed);
+        }
+
+        output.WriteLine($"IDLE: reports recorded {string.Join(", ", latencies.Select(l => $"{l.TotalSeconds:0.0} s"))} after their arrival");
+        Assert.Contains(log, l => l.Contains($"IMAP IDLE on {folder} triggered a poll", StringComparison.Ordinal));
     }
 
     private Process Start(string folder, params string[] args)
@@ -59,23 +78,32 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFi
         env["BULLETINMAIL_Mailbox__Imap__Password"] = DovecotServer.Password;
         env["BULLETINMAIL_Mailbox__Imap__Folder"] = folder;
         env["BULLETINMAIL_Mailbox__Imap__ProcessedFolder"] = folder + "-done";
+        env["BULLETINMAIL_Intake__PollCron"] = "0 0 1 1 *";
+        env["BULLETINMAIL_Logging__LogLevel__Default"] = "Information";
         return Process.Start(start)!;
     }
 
-    private static async Task<int> ReadListeningPortAsync(Process worker)
+    // Keeps every line the worker writes (its log), and returns the port it listens on.
+    private async Task<int> ReadListeningPortAsync(Process worker)
     {
-        _ = worker.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await worker.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task KeepAsync(StreamReader output)
         {
-            if (ListeningOn().Match(line) is { Success: true } match)
+            while (await output.ReadLineAsync() is { } line)
             {
-                _ = worker.StandardOutput.ReadToEndAsync(); // keep draining
-                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                log.Enqueue(line);
+                if (ListeningOn().Match(line) is { Success: true } match)
+                {
+                    listening.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
             }
+
+            listening.TrySetException(new InvalidOperationException("the worker exited before listening"));
         }
 
-        throw new InvalidOperationException("the worker exited before listening");
+        _ = KeepAsync(worker.StandardOutput);
+        _ = KeepAsync(worker.StandardError);
+        return await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
@@ -105,9 +133,10 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFi
 
     public void Dispose()
     {
-        // The worker never outlives its test, whether it passed or not.
+        // The worker never outlives its test, whether it passed or not; its log goes with the result.
         if (running is not null)
         {
+            output.WriteLine(string.Join('\n', log));
             if (!running.HasExited)
             {
                 running.Kill(entireProcessTree: true);

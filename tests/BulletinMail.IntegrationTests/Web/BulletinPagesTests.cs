@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
+using BulletinMail.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
@@ -94,6 +95,29 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
         // A sent issue is frozen: compiling again is refused with a reason.
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=compile", new Dictionary<string, string>());
         Assert.Contains("can no longer change", await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEditor_RecompilingAnApprovedIssue_IsToldWhatBecameOfTheApproval()
+    {
+        await web.ImportBulletinAsync();
+        var entries = Get<EntryStore>();
+        var all = await entries.ListAsync("2016-06", null, CancellationToken.None);
+        await entries.SetStatusAsync([all[10].Id], null, EntryStore.Approved, "test", CancellationToken.None);
+        using var client = await web.SignedInAsync();
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=compile", new Dictionary<string, string>());
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=approve", new Dictionary<string, string>());
+
+        // The page speaks Chinese to a browser that asks for nothing else.
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=compile", new Dictionary<string, string>());
+        Assert.Contains(Texts.Chinese["The content is unchanged: the issue stays approved."], await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(IssueState.Approved, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
+
+        await entries.SetStatusAsync([all[20].Id], null, EntryStore.Approved, "test", CancellationToken.None);
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=compile", new Dictionary<string, string>());
+        Assert.Contains(Texts.Chinese["The content changed since it was approved: the approval was withdrawn. Approve it again to send it."], await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(IssueState.Draft, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
+        Assert.Contains("issue.approval-withdrawn", await client.GetStringAsync(new Uri("/audit?entity=issue", UriKind.Relative)), StringComparison.Ordinal);
     }
 
     [Fact]

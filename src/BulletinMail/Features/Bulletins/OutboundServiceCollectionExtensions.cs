@@ -8,7 +8,7 @@ public static class OutboundServiceCollectionExtensions
     /// <summary>The outbound mailer of <c>Outbound:Kind</c>: the outbox folder (default) or SMTP.</summary>
     public static IServiceCollection AddOutbound(this IServiceCollection services)
     {
-        services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCheckedOptions<OutboundOptions>(OutboundOptions.Section);
         services.AddSingleton<IOutboundMailer>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;

@@ -58,13 +58,11 @@ public sealed class BulletinCompiler(
 
         var registry = await units.LoadAsync(configured.Sections, cancellationToken);
         var missing = settings.ListMissingUnits ? registry.Units.Select(u => u.Name).Where(n => !reported.Contains(n)).ToList() : [];
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.Schedule.TimeZone);
-        var today = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
         return new Bulletin(
             number,
             period.ToString(),
             settings.Title,
-            today.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
+            DateLine(time.GetUtcNow()),
             headlines,
             numbered,
             numberedSections,
@@ -72,6 +70,10 @@ public sealed class BulletinCompiler(
             new BulletinFooter(settings.SubmissionAddress ?? outbound.Value.From, settings.PostalAddress, settings.Contact),
             entryCount);
     }
+
+    /// <summary>The date as the bulletin prints it, in the schedule's time zone.</summary>
+    public string DateLine(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(options.Value.Schedule.TimeZone)).ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 
     private async Task<IReadOnlyList<BulletinEditorial>> EditorialsAsync(Period period, CancellationToken cancellationToken) =>
         [.. (await editorials.ListAsync(period.ToString(), cancellationToken)).Select(e => new BulletinEditorial(string.Empty, e.Heading, e.Markdown, Markdig.Markdown.ToHtml(e.Markdown, Markdown)))];

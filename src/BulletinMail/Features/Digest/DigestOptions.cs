@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BulletinMail.Hosting;
 
 namespace BulletinMail.Features.Digest;
 
@@ -15,6 +16,7 @@ public sealed class DigestOptions
     public int FirstNumber { get; set; } = 1;
 
     /// <summary>Where subscribers reach the public pages (unsubscribe, subscribe, archive), e.g. https://bulletin.example.org.</summary>
+    [Url]
     public string? PublicUrl { get; set; }
 
     /// <summary>The List-Id (RFC 2919); default <c>bulletin.</c> and the sender's domain.</summary>
@@ -68,15 +70,18 @@ public sealed class DigestOptions
     public sealed class ScheduleSettings
     {
         /// <summary>Remind units that have not reported on the month's report (default the 25th, 09:00).</summary>
+        [Cron]
         public string ReminderCron { get; set; } = "0 9 25 * *";
 
         /// <summary>Compile last month's draft and notify the editors (default the 3rd, 09:00).</summary>
+        [Cron]
         public string DraftCron { get; set; } = "0 9 3 * *";
 
         /// <summary>Send last month's issue if approved, or with <see cref="AutoSend"/> (default the 5th, 09:00).</summary>
+        [Cron]
         public string SendCron { get; set; } = "0 9 5 * *";
 
-        [Required]
+        [TimeZoneId]
         public string TimeZone { get; set; } = "Asia/Shanghai";
     }
 

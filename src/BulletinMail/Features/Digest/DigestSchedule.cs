@@ -3,7 +3,7 @@ using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
-using Cronos;
+using BulletinMail.Hosting;
 using Dapper;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -86,7 +86,7 @@ public sealed partial class DigestSchedule(
     {
         var now = time.GetUtcNow();
         var from = now - CatchUpWindow > since ? now - CatchUpWindow : since;
-        var expression = CronExpression.Parse(cron);
+        var expression = Crons.Parse(cron);
         return expression.GetOccurrences(from, now, zone, fromInclusive: true, toInclusive: true).Select(o => (DateTimeOffset?)o).LastOrDefault();
     }
 
@@ -125,8 +125,7 @@ public sealed partial class DigestSchedule(
             return $"issue {existing.Number} is already {existing.State}";
         }
 
-        var issue = await workflow.CompileAsync(period, "schedule", allowEmpty: false, cancellationToken);
-        if (issue is null)
+        if ((await workflow.CompileAsync(period, "schedule", allowEmpty: false, cancellationToken))?.Issue is not { } issue)
         {
             return "no approved entries: no draft";
         }

@@ -9,10 +9,7 @@ public static class DigestServiceCollectionExtensions
     /// <summary>The bulletin: compiling, subscribers, delivery (SMTP pool or outbox), bounces and the schedule.</summary>
     public static IServiceCollection AddDigest(this IServiceCollection services)
     {
-        services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.Section).ValidateDataAnnotations()
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.Schedule.TimeZone, out _), "Digest:Schedule:TimeZone is not a known time zone (e.g. Asia/Shanghai)")
-            .Validate(o => o.PublicUrl is null || Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out _), "Digest:PublicUrl must be an absolute URL (https://bulletin.example.org)")
-            .ValidateOnStart();
+        services.AddCheckedOptions<DigestOptions>(DigestOptions.Section);
         services.AddSingleton<BulletinCompiler>();
         services.AddSingleton<BulletinRenderer>();
         services.AddSingleton<IssueStore>();

@@ -12,16 +12,18 @@ public sealed class DigestWorkflow(
     BulletinMessages messages,
     IOutboundMailer mailer)
 {
-    /// <summary>Compiles the period's approved entries into its issue: a new draft, or the draft replaced.</summary>
+    /// <summary>Compiles the period's approved entries into its issue: a new draft, or the draft replaced; an approved issue whose content is unchanged stays approved.</summary>
     /// <exception cref="IssueFrozenException">The issue is being sent or was sent.</exception>
     public async Task<Issue> CompileAsync(Period period, string actor, CancellationToken cancellationToken) =>
-        (await CompileAsync(period, actor, allowEmpty: true, cancellationToken))!;
+        (await CompileAsync(period, actor, allowEmpty: true, cancellationToken))!.Issue;
 
     /// <param name="allowEmpty">False: with no approved entries, compile nothing (no issue number is taken) and return null.</param>
-    public async Task<Issue?> CompileAsync(Period period, string actor, bool allowEmpty, CancellationToken cancellationToken)
+    /// <exception cref="IssueFrozenException">The issue is being sent or was sent.</exception>
+    public async Task<CompiledIssue?> CompileAsync(Period period, string actor, bool allowEmpty, CancellationToken cancellationToken)
     {
         // A frozen issue is refused where the draft is saved, in the same transaction that checks it.
-        var number = await issues.NumberForAsync(period.ToString(), cancellationToken);
+        var existing = await issues.GetAsync(period.ToString(), cancellationToken);
+        var number = existing?.Number ?? await issues.NumberForAsync(period.ToString(), cancellationToken);
         var bulletin = await compiler.CompileAsync(period, number, cancellationToken);
         if (bulletin.EntryCount == 0 && !allowEmpty)
         {
@@ -29,7 +31,13 @@ public sealed class DigestWorkflow(
         }
 
         var rendered = await renderer.RenderAsync(bulletin, cancellationToken);
-        return await issues.SaveDraftAsync(period.ToString(), number, rendered, bulletin.EntryCount, actor, cancellationToken);
+
+        // Recompiling an approved issue (to export its .eml, say) keeps the approval when the content
+        // is what was approved: compared as it was approved, under the date it was compiled on (issue 11).
+        var asApproved = existing is { State: IssueState.Approved }
+            ? await renderer.RenderAsync(bulletin with { Date = compiler.DateLine(existing.CompiledAt) }, cancellationToken)
+            : null;
+        return await issues.SaveDraftAsync(period.ToString(), number, rendered, asApproved, bulletin.EntryCount, actor, cancellationToken);
     }
 
     public Task<bool> ApproveAsync(Period period, string actor, CancellationToken cancellationToken) =>

@@ -97,9 +97,13 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
             ?? Math.Max(options.Value.FirstNumber, await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COALESCE(MAX(number), 0) + 1 FROM issues", cancellationToken: cancellationToken)));
     }
 
-    /// <summary>Stores a compiled draft: a new issue, or the period's draft replaced (an approved one goes back to draft).</summary>
+    /// <summary>
+    /// Stores a compiled draft: a new issue, or the period's draft replaced. An approved issue stays
+    /// as it is when <paramref name="asApproved"/> (the compile rendered under the approved issue's
+    /// date) is what it holds; otherwise it goes back to draft and the withdrawn approval is audited.
+    /// </summary>
     /// <exception cref="IssueFrozenException">The period's issue is being sent or was sent.</exception>
-    public async Task<Issue> SaveDraftAsync(string period, int number, RenderedBulletin rendered, int entryCount, string actor, CancellationToken cancellationToken)
+    public async Task<CompiledIssue> SaveDraftAsync(string period, int number, RenderedBulletin rendered, RenderedBulletin? asApproved, int entryCount, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rendered);
         for (var attempt = 0; ; attempt++)
@@ -111,6 +115,14 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
             if (existing is { Frozen: true })
             {
                 throw new IssueFrozenException($"issue {existing.Number} ({period}) is {existing.State}: it can no longer change");
+            }
+
+            if (existing is { State: IssueState.Approved } && entryCount == existing.EntryCount
+                && asApproved == new RenderedBulletin(existing.Subject, existing.TextBody, existing.HtmlBody))
+            {
+                await EntryStore.AuditAsync(connection, transaction, actor, "issue.compile", "issue", existing.Id, new { existing.State, existing.EntryCount }, new { existing.State, existing.EntryCount, Unchanged = true }, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new CompiledIssue(existing, ApprovalWithdrawn: false);
             }
 
             var parameters = new { period, number = existing?.Number ?? number, rendered.Subject, rendered.Text, rendered.Html, entryCount, now, actor };
@@ -139,9 +151,15 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
             }
 
             var saved = await connection.QuerySingleAsync<Issue>(new CommandDefinition($"SELECT {Columns} FROM issues WHERE period = @period", new { period }, transaction, cancellationToken: cancellationToken));
-            await EntryStore.AuditAsync(connection, transaction, actor, "issue.compile", "issue", saved.Id, existing is null ? null : new { existing.State, existing.EntryCount }, new { saved.Number, saved.EntryCount }, now, cancellationToken);
+            await EntryStore.AuditAsync(connection, transaction, actor, "issue.compile", "issue", saved.Id, existing is null ? null : new { existing.State, existing.EntryCount }, new { saved.State, saved.Number, saved.EntryCount }, now, cancellationToken);
+            var withdrawn = existing is { State: IssueState.Approved };
+            if (withdrawn)
+            {
+                await EntryStore.AuditAsync(connection, transaction, actor, "issue.approval-withdrawn", "issue", saved.Id, new { existing!.State, existing.ApprovedBy, existing.ApprovedAt }, new { saved.State, Reason = "the content changed" }, now, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
-            return saved;
+            return new CompiledIssue(saved, withdrawn);
         }
     }
 

@@ -1,3 +1,4 @@
+using BulletinMail.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -8,10 +9,7 @@ public static class ExtractionServiceCollectionExtensions
     public static IServiceCollection AddExtraction(this IServiceCollection services)
     {
         TextDecoder.EnsureCodePages();
-        services.AddOptions<ExtractionOptions>()
-            .BindConfiguration(ExtractionOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddCheckedOptions<ExtractionOptions>(ExtractionOptions.Section);
         services.AddSingleton(sp => new DocumentExtractor(sp.GetRequiredService<IOptions<ExtractionOptions>>().Value));
         return services;
     }

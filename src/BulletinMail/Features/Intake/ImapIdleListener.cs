@@ -71,7 +71,13 @@ public sealed partial class ImapIdleListener(IOptions<MailboxOptions> options, I
                 }
             }
 
+            // An EXPUNGE lowers the count without CountChanged: counted here, or the EXISTS of the
+            // next report (back to the count before our poll moved one out) looked like no growth,
+            // and every report after the first waited for the schedule (issue 11).
+            void OnExpunged(object? sender, MessageEventArgs e) => lastCount--;
+
             folder.CountChanged += OnCountChanged;
+            folder.MessageExpunged += OnExpunged;
             try
             {
                 await client.IdleAsync(done.Token, cancellationToken);
@@ -79,6 +85,7 @@ public sealed partial class ImapIdleListener(IOptions<MailboxOptions> options, I
             finally
             {
                 folder.CountChanged -= OnCountChanged;
+                folder.MessageExpunged -= OnExpunged;
             }
 
             if (grew)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BulletinMail.Hosting;
 
 namespace BulletinMail.Features.Intake;
 
@@ -18,11 +19,11 @@ public sealed class IntakeOptions
     public int MaxAcknowledgementsPerSenderPerDay { get; set; } = 5;
 
     /// <summary>The time zone of "a day" for that limit, and of the schedules.</summary>
-    [Required]
+    [TimeZoneId]
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
     /// <summary>When the poll job runs (cron, in <see cref="TimeZone"/>); IMAP IDLE triggers extra polls.</summary>
-    [Required]
+    [Cron]
     public string PollCron { get; set; } = "* * * * *";
 
     /// <summary>Intake is unhealthy when the last successful poll is older than this (keep it above the cron's interval).</summary>

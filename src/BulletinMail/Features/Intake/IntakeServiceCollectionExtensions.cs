@@ -10,9 +10,8 @@ public static class IntakeServiceCollectionExtensions
     /// <summary>The mailbox of <c>Mailbox:Kind</c>, the submission pipeline and its stores.</summary>
     public static IServiceCollection AddIntake(this IServiceCollection services)
     {
-        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section).ValidateDataAnnotations()
-            .Validate(o => TimeZoneExists(o.TimeZone), "Intake:TimeZone is not a known time zone (e.g. Asia/Shanghai)").ValidateOnStart();
+        services.AddCheckedOptions<MailboxOptions>(MailboxOptions.Section);
+        services.AddCheckedOptions<IntakeOptions>(IntakeOptions.Section);
         services.AddSingleton<IMailboxSource>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<MailboxOptions>>().Value;
@@ -28,11 +27,10 @@ public static class IntakeServiceCollectionExtensions
         services.AddSingleton<Acknowledger>();
         services.AddSingleton<SubmissionProcessor>();
         services.AddSingleton<IngestPoller>();
+        services.AddSingleton<SerialPoller>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<IntakeHealth>();
         services.AddSingleton<ReportImporter>();
         return services;
     }
-
-    private static bool TimeZoneExists(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 }

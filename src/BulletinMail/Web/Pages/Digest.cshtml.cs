@@ -59,8 +59,17 @@ public sealed class DigestModel(
         var period = ChosenPeriod();
         try
         {
-            var issue = await workflow.CompileAsync(period, WebApp.Actor(User), cancellationToken);
+            var compiled = (await workflow.CompileAsync(period, WebApp.Actor(User), allowEmpty: true, cancellationToken))!;
+            var issue = compiled.Issue;
             Notice = $"{Texts.T("Compiled")}: {issue.Subject} ({issue.EntryCount} {Texts.T("entries")})";
+            if (compiled.ApprovalWithdrawn)
+            {
+                Error = Texts.T("The content changed since it was approved: the approval was withdrawn. Approve it again to send it.");
+            }
+            else if (compiled.ApprovalKept)
+            {
+                Notice += " " + Texts.T("The content is unchanged: the issue stays approved.");
+            }
         }
         catch (IssueFrozenException ex)
         {
