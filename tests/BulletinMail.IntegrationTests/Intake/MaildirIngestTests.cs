@@ -13,6 +13,8 @@ public sealed class MaildirIngestTests : IAsyncLifetime
     private readonly string maildir = Path.Combine(Path.GetTempPath(), $"bm-maildir-{Guid.NewGuid():N}");
     private IntakeHarness harness = null!;
 
+    private Task<string> DeliverAsync(MimeMessage message) => MaildirMailbox.DeliverAsync(maildir, ToBytes(message), CancellationToken.None);
+
     private Task<IReadOnlyList<MimeMessage>> SentAsync() => Outbox.ReadSentAsync(harness.Services, harness.DataDirectory);
 
     public async Task InitializeAsync()
@@ -200,6 +202,47 @@ public sealed class MaildirIngestTests : IAsyncLifetime
         Assert.Equal(submissions[1].Id, submissions[0].SupersededBy);
         var pending = await harness.Services.GetRequiredService<EntryStore>().ListAsync("2016-06", EntryStore.Pending, CancellationToken.None);
         Assert.Equal(["召开常务理事会", "举办年会"], pending.Select(e => e.Text));
+    }
+
+    [Fact]
+    public async Task AReply_ReplacesOnlyTheReportItAnswers_ASupplementAdds_AndAnEditorCanUndo()
+    {
+        // Two reports of one sender for one month, each acknowledged.
+        await DeliverAsync(Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会;6月4日,举办讲座。"));
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+        await DeliverAsync(Reports.Plain(Suzhou, "苏州市科协6月工作情况(二)", "6月10日,召开学术年会;6月11日,开展科普日活动。"));
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+        var acks = (await SentAsync()).OrderBy(m => m.Subject, StringComparer.Ordinal).ToList(); // "…情况" before "…情况(二)"
+        var (first, second) = ((await harness.ListAsync())[0].Id, (await harness.ListAsync())[1].Id);
+
+        // 回复 the second with 补充: its entry is added; nothing is replaced.
+        var supplement = Reports.Plain(Suzhou, "回复:苏州市科协6月工作情况(二)", "补充:6月12日,召开青年科技工作者座谈会。");
+        supplement.InReplyTo = acks[1].MessageId;
+        await DeliverAsync(supplement);
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+        Assert.All(await harness.ListAsync(), s => Assert.Equal(SubmissionStatus.Parsed, s.Status));
+
+        // A corrected full report replying to the second replaces the second only, and says so.
+        var correction = Reports.Plain(Suzhou, "Re: 苏州市科协6月工作情况(二)", "6月10日,召开第九届学术年会;6月11日,开展全国科普日活动。");
+        correction.InReplyTo = acks[1].MessageId;
+        await DeliverAsync(correction);
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+        var all = await harness.ListAsync();
+        Assert.Equal([SubmissionStatus.Parsed, SubmissionStatus.Superseded, SubmissionStatus.Parsed, SubmissionStatus.Parsed], all.Select(s => s.Status));
+        Assert.Equal(all[3].Id, all[1].SupersededBy);
+        Assert.Equal($"replaced by submission {all[3].Id}, a corrected report replying to it", all[1].Reason);
+
+        // A "Re:" naming nothing of ours replaces nothing.
+        await DeliverAsync(Reports.Plain(Suzhou, "Re: 苏州市科协6月工作情况", "6月3日,召开理事会;6月4日,举办专题讲座。"));
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+        Assert.Equal(SubmissionStatus.Parsed, (await harness.Submissions.GetAsync(first, CancellationToken.None))!.Status);
+
+        // The editor undoes the replacement: both stand, the earlier one's entries back in review.
+        Assert.True(await harness.Submissions.RestoreSupersededAsync(second, "editor", CancellationToken.None));
+        Assert.Equal(SubmissionStatus.Parsed, (await harness.Submissions.GetAsync(second, CancellationToken.None))!.Status);
+        var pending = await harness.Services.GetRequiredService<EntryStore>().ListAsync("2016-06", EntryStore.Pending, CancellationToken.None);
+        Assert.Contains(pending, e => e.Text == "召开学术年会");
+        Assert.Contains(pending, e => e.Text == "召开第九届学术年会");
     }
 
     [Fact]

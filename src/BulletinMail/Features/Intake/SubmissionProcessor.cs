@@ -328,24 +328,51 @@ public sealed partial class SubmissionProcessor(
             return new(Held(why), message, []);
         }
 
-        var supersedes = await FindCorrectedAsync(submission, sender.Name, report.Period.ToString(), cancellationToken);
+        var (supersedes, replyNote) = await FindCorrectedAsync(submission, message, document.Text, sender.Name, report.Entries.Count, cancellationToken);
         return new(Outcome(SubmissionStatus.Parsed, null, sender.Name, report.Period.ToString(), document.Text,
-            [.. warnings, .. failedAttachments.Select(f => $"attachment-failed: {f}")], document.Attachments, report.Entries, supersedes), message, report.Entries);
+            [.. warnings, .. failedAttachments.Select(f => $"attachment-failed: {f}"), .. replyNote is null ? Array.Empty<string>() : [replyNote]],
+            document.Attachments, report.Entries, supersedes), message, report.Entries);
     }
 
-    // A reply to our acknowledgement corrects the report it acknowledged; so does a "Re:" from the
-    // same sender for the same unit and period.
-    private async Task<long?> FindCorrectedAsync(Submission submission, string unit, string period, CancellationToken cancellationToken)
+    /// <summary>
+    /// A reply corrects only the report it answers: the submission whose acknowledgement (or whose
+    /// own message) its In-Reply-To or References name, of the same unit, still standing. It
+    /// replaces that report only when it is a full report itself; a supplement (补充, or far fewer
+    /// entries than the report it answers) adds its entries beside it. A "Re:" that names nothing
+    /// of ours replaces nothing.
+    /// </summary>
+    /// <returns>The submission it supersedes, or null; and a note for the editor on what the reply did.</returns>
+    private async Task<(long? Supersedes, string? Note)> FindCorrectedAsync(
+        Submission submission, MimeMessage message, string text, string unit, int entries, CancellationToken cancellationToken)
     {
-        if (await acknowledger.FindAcknowledgedAsync(submission.InReplyTo, cancellationToken) is { } acknowledged && acknowledged != submission.Id)
+        Submission? answered = null;
+        foreach (var id in (string?[])[message.InReplyTo, .. message.References.Reverse()])
         {
-            return acknowledged;
+            var found = await acknowledger.FindAcknowledgedAsync(id, cancellationToken) ?? await submissions.FindByMessageIdAsync(id, cancellationToken);
+            if (found is { } foundId && foundId != submission.Id && await submissions.GetAsync(foundId, cancellationToken) is { } candidate)
+            {
+                answered = candidate;
+                break;
+            }
         }
 
-        var isReply = submission.InReplyTo is not null || ReportTitle.StripReplyPrefixes(submission.Subject ?? string.Empty) != (submission.Subject ?? string.Empty).Trim();
-        return isReply && submission.FromAddress is { } from
-            ? await submissions.FindCorrectableAsync(unit, period, from, submission.Id, cancellationToken)
-            : null;
+        if (answered is null || answered.Unit != unit || answered.Status != SubmissionStatus.Parsed)
+        {
+            return (null, null);
+        }
+
+        var answeredEntries = await submissions.CountEntriesAsync(answered.Id, cancellationToken);
+        if (ReportTitle.IsSupplement(submission.Subject, text))
+        {
+            return (null, $"supplement: adds to submission {answered.Id}, which it answers");
+        }
+
+        if (entries * 2 < answeredEntries)
+        {
+            return (null, $"reply: {entries} entries against the {answeredEntries} of submission {answered.Id}, which it answers: added beside it, not replacing it");
+        }
+
+        return (answered.Id, null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission {SubmissionId}: {Status} {Reason} ({Entries} entries)")]

@@ -344,7 +344,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     private static async Task SupersedeAsync(DbConnection connection, DbTransaction transaction, long earlier, long later, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE submissions SET status = 'superseded', superseded_by = @later WHERE id = @earlier AND status = 'parsed'",
+            "UPDATE submissions SET status = 'superseded', superseded_by = @later, reason = 'replaced by submission ' || @later || ', a corrected report replying to it' WHERE id = @earlier AND status = 'parsed'",
             new { earlier, later },
             transaction,
             cancellationToken: cancellationToken));
@@ -379,17 +379,57 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     }
 
     /// <summary>The latest parsed submission of a unit for a period, from this sender: what a correction replaces.</summary>
-    public async Task<long?> FindCorrectableAsync(string unit, string period, string fromAddress, long before, CancellationToken cancellationToken)
+    /// <summary>The submission recorded for a Message-ID (the report a reply names).</summary>
+    public async Task<long?> FindByMessageIdAsync(string? messageId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(messageId))
+        {
+            return null;
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM submissions WHERE message_id = @id ORDER BY id LIMIT 1", new { id = messageId.Trim('<', '>', ' ') }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>How many entries a submission's report gave (whatever became of them since).</summary>
+    public async Task<int> CountEntriesAsync(long submissionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM entries WHERE submission_id = @submissionId", new { submissionId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Undoes a correction: the superseded submission stands again beside its successor, its
+    /// entries back in review (an editor judged the reply was not a replacement); audited.
+    /// </summary>
+    /// <returns>False when the submission is not superseded.</returns>
+    public async Task<bool> RestoreSupersededAsync(long id, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var successor = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "UPDATE submissions SET status = 'parsed', superseded_by = NULL, reason = NULL WHERE id = @id AND status = 'superseded' RETURNING id",
+            new { id }, transaction, cancellationToken: cancellationToken));
+        if (successor is null)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE entries SET status = 'pending' WHERE submission_id = @id AND status = 'superseded'", new { id }, transaction, cancellationToken: cancellationToken));
+        await EntryStore.AuditAsync(connection, transaction, actor, "submission.restored", "submission", id, new { Status = SubmissionStatus.Superseded }, new { Status = SubmissionStatus.Parsed }, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The submission a correction replaced (it names this one as its successor), if any.</summary>
+    public async Task<long?> FindSupersededByAsync(long successor, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            """
-            SELECT id FROM submissions
-            WHERE unit = @unit AND period = @period AND lower(from_address) = lower(@fromAddress) AND status = 'parsed' AND id < @before
-            ORDER BY id DESC LIMIT 1
-            """,
-            new { unit, period, fromAddress, before },
-            cancellationToken: cancellationToken));
+            "SELECT id FROM submissions WHERE superseded_by = @successor ORDER BY id LIMIT 1", new { successor }, cancellationToken: cancellationToken));
     }
 
     private sealed record PlaceRow(long Id, string Status);

@@ -54,6 +54,20 @@ internal static partial class ReportTitle
         return match.Success ? subject[match.Length..] : subject.Trim();
     }
 
+    /// <summary>
+    /// Whether a mail says it adds to a report rather than replacing it: its subject (after Re:)
+    /// or its first line of text begins 补充, 补报, 增补 or Supplement/Addendum.
+    /// </summary>
+    public static bool IsSupplement(string? subject, string? text)
+    {
+        var firstLine = (text ?? string.Empty).AsSpan().TrimStart();
+        var end = firstLine.IndexOfAny('\r', '\n');
+        return Supplement().IsMatch(StripReplyPrefixes(subject ?? string.Empty)) || Supplement().IsMatch(end < 0 ? firstLine : firstLine[..end]);
+    }
+
+    [GeneratedRegex(@"^\s*(?:补充|补报|增补|補充|補報|supplement|addendum)", RegexOptions.IgnoreCase)]
+    private static partial Regex Supplement();
+
     [GeneratedRegex(@"^(?:关于)?(?<unit>[^,;。:]{0,30}?)(?:\d{4}年|[一二三四五六七八九十〇零]{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:的)?(?:工作|进展|活动|创新驱动|助力工程|重点工作)*(?:情况|动态|进展|报告|简报|总结|月报|汇报|信息|报送|大事记|纪要|一览|汇总|统计)(?:的报告|报告|汇报)?\s*$")]
     private static partial Regex Title();
 

@@ -19,10 +19,16 @@ public sealed class SubmissionModel(SubmissionStore submissions, EntryStore entr
 
     public bool ReparseAsked { get; private set; }
 
+    /// <summary>The submission this one replaced, when it is a correction.</summary>
+    public long? Replaces { get; private set; }
+
+    /// <summary>Another submission shown side by side with this one (a correction and what it replaced).</summary>
+    public Submission? Compared { get; private set; }
+
     [BindProperty(SupportsGet = true)]
     public bool Images { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(long id, bool reparse, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(long id, bool reparse, long? compare, CancellationToken cancellationToken)
     {
         if (await submissions.GetAsync(id, cancellationToken) is not { } submission)
         {
@@ -37,6 +43,8 @@ public sealed class SubmissionModel(SubmissionStore submissions, EntryStore entr
 
         Original = await originals.LoadAsync(submission, Images, cancellationToken);
         Entries = await entries.ListBySubmissionAsync(id, cancellationToken);
+        Replaces = await submissions.FindSupersededByAsync(id, cancellationToken);
+        Compared = compare is { } other ? await submissions.GetAsync(other, cancellationToken) : null;
         if (reparse)
         {
             ReparseAsked = true;
@@ -54,6 +62,17 @@ public sealed class SubmissionModel(SubmissionStore submissions, EntryStore entr
         }
 
         await reparser.ApplyAsync(submission, WebApp.Actor(User), cancellationToken);
+        return Redirect($"/submissions/{id}");
+    }
+
+    /// <summary>Undoes a correction: this submission stands again beside the reply that replaced it, its entries back in review.</summary>
+    public async Task<IActionResult> OnPostRestoreAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!await submissions.RestoreSupersededAsync(id, WebApp.Actor(User), cancellationToken))
+        {
+            return NotFound();
+        }
+
         return Redirect($"/submissions/{id}");
     }
 
