@@ -33,7 +33,15 @@ public sealed class MaildirIngestTests : IAsyncLifetime
 
     private async Task<Submission> IngestFileAsync(params string[] testDataPath)
     {
-        await MaildirMailbox.DeliverAsync(maildir, await File.ReadAllBytesAsync(Path.Combine([AppContext.BaseDirectory, "TestData", .. testDataPath])), CancellationToken.None);
+        var bytes = await File.ReadAllBytesAsync(Path.Combine([AppContext.BaseDirectory, "TestData", .. testDataPath]));
+        if (testDataPath[0] != "bad")
+        {
+            // Delivered through our MTA, which vouches for the sender (the bad mails say for themselves what it said).
+            var from = InternetAddressList.Parse(HeaderList.Load(new MemoryStream(bytes))[HeaderId.From]!).Mailboxes.Single().Domain;
+            bytes = [.. System.Text.Encoding.ASCII.GetBytes($"Authentication-Results: mx.bulletin.example.org; dmarc=pass header.from={from}\r\n"), .. bytes];
+        }
+
+        await MaildirMailbox.DeliverAsync(maildir, bytes, CancellationToken.None);
         await harness.Poller.PollAsync(null, CancellationToken.None);
         return (await harness.ListAsync())[^1];
     }
@@ -45,6 +53,10 @@ public sealed class MaildirIngestTests : IAsyncLifetime
     [InlineData("not-mail", "quarantined", "not a readable mail message")]
     [InlineData("bad-base64", "held", "no dated entries")]
     [InlineData("untrusted", "held", "dkim=fail")]
+    [InlineData("forged-display-name", "held", "unknown sender attacker@evil.example.net")]
+    [InlineData("unaligned", "held", "confirmed evil.example.net, not the From domain suzhou.example.org")]
+    [InlineData("unreadable-from", "held", "the sender's address cannot be read (From: ?")]
+    [InlineData("several-senders", "held", "the From header names 2 senders")]
     public async Task Poll_GivesReadableReason_ForBadInput(string file, string status, string reason)
     {
         var submission = await IngestOneAsync(file);

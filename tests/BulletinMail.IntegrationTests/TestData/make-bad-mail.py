@@ -7,9 +7,13 @@ def write(name, text):
     with open(f"bad/{name}.eml", "wb") as f:
         f.write(text if isinstance(text, bytes) else text.replace("\n", "\r\n").encode("utf-8"))
 
-HEAD = ("From: report@suzhou.example.org\nTo: submit@bulletin.example.org\n"
+REST = ("To: submit@bulletin.example.org\n"
         "Subject: =?UTF-8?B?" + base64.b64encode("苏州市科协6月工作情况".encode()).decode() + "?=\n"
         "Date: Fri, 01 Jul 2016 09:30:00 +0800\n")
+# What our MTA (authserv-id mx.bulletin.example.org) stamps on mail whose sender it authenticated.
+HEAD = ("From: report@suzhou.example.org\n" + REST
+        + "Authentication-Results: mx.bulletin.example.org; dmarc=pass header.from=suzhou.example.org\n")
+BODY = "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n6月3日,召开理事会。\n"
 
 write("truncated-mime", HEAD + "Message-ID: <truncated@t>\nMIME-Version: 1.0\n"
       "Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain; charset=utf-8\n\n"
@@ -48,3 +52,15 @@ write("forged-results", HEAD + "Message-ID: <forged-results@t>\n"
       "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n6月3日,召开理事会。\n")
 write("list-mail", HEAD + "Message-ID: <list-mail@t>\nList-Id: <news.example.org>\nPrecedence: bulk\n"
       "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n6月3日,订阅通讯。\n")
+# The sender forged: a display name that decodes to another address, passing DMARC for the attacker's own domain.
+write("forged-display-name", "From: =?utf-8?b?" + base64.b64encode("Suzhou <report@suzhou.example.org>,".encode()).decode()
+      + "?= <attacker@evil.example.net>\n" + REST + "Message-ID: <forged-display-name@t>\n"
+      "Authentication-Results: mx.bulletin.example.org; dmarc=pass header.from=evil.example.net\n" + BODY)
+# A pass our MTA gave another domain says nothing about the From domain.
+write("unaligned", "From: report@suzhou.example.org\n" + REST + "Message-ID: <unaligned@t>\n"
+      "Authentication-Results: mx.bulletin.example.org; dkim=pass header.d=evil.example.net; spf=pass smtp.mailfrom=bounce@evil.example.net\n" + BODY)
+# From headers that name no one readable, or several.
+write("unreadable-from", ("Message-ID: <unreadable-from@t>\n" + REST).replace("\n", "\r\n").encode()
+      + b"From: \x00\xff\xfe garbage \x01\r\n" + ("Authentication-Results: mx.bulletin.example.org; dmarc=pass header.from=suzhou.example.org\n" + BODY).replace("\n", "\r\n").encode())
+write("several-senders", "From: report@suzhou.example.org, other@suzhou.example.org\n" + REST + "Message-ID: <several-senders@t>\n"
+      "Authentication-Results: mx.bulletin.example.org; dmarc=pass header.from=suzhou.example.org\n" + BODY)

@@ -40,10 +40,16 @@ public static class AutomaticMail
             return "list mail (List-Id or List-Unsubscribe)";
         }
 
-        var from = message.From.Mailboxes.FirstOrDefault()?.Address;
-        if (string.IsNullOrWhiteSpace(from) || headers[HeaderId.ReturnPath]?.Trim() == "<>")
+        if (headers[HeaderId.ReturnPath]?.Trim() == "<>")
         {
             return "no sender address (null return path)";
+        }
+
+        // A From that cannot be read is a person's mail all the same: it is held for an editor.
+        var from = message.From.Mailboxes.FirstOrDefault()?.Address;
+        if (string.IsNullOrWhiteSpace(from))
+        {
+            return null;
         }
 
         var local = from.Split('@')[0].ToLowerInvariant();

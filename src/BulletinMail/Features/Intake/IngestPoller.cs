@@ -354,9 +354,14 @@ public sealed partial class IngestPoller(
             or ServiceNotConnectedException or ServiceNotAuthenticatedException or AuthenticationException or FolderNotFoundException
             or UnauthorizedAccessException;
 
+    // The sender as MimeKit parses the raw header: one mailbox, or none (held). Parsing the decoded
+    // text instead would let an encoded display name ("=?utf-8?b?…?=" decoding to "Suzhou
+    // <kx@suzhou.test>,") supply the address.
     private static string? FromAddress(HeaderList? headers) =>
-        headers?[HeaderId.From] is { } from && InternetAddressList.TryParse(from, out var list)
-            ? list.Mailboxes.FirstOrDefault()?.Address
+        headers?.FirstOrDefault(h => h.Id == HeaderId.From) is { } from
+            && InternetAddressList.TryParse(ParserOptions.Default, from.RawValue, out var list)
+            && list.Mailboxes.Count() == 1
+            ? list.Mailboxes.Single().Address
             : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling {Mailbox} failed: {Error}; the next poll tries again")]

@@ -306,6 +306,14 @@ public sealed partial class SubmissionProcessor(
             return new(Held($"there is no unit {missing} in the registry"), message, []);
         }
 
+        if (sender is null && submission.FromAddress is null)
+        {
+            var raw = message.Headers[HeaderId.From];
+            return new(Held(message.From.Mailboxes.Count() > 1
+                ? $"the From header names {message.From.Mailboxes.Count()} senders: assign a unit or discard"
+                : $"the sender's address cannot be read (From: {(string.IsNullOrWhiteSpace(raw) ? "missing" : Printable(raw))}): assign a unit or discard"), message, []);
+        }
+
         if (sender is null)
         {
             return new(Held($"unknown sender {submission.FromAddress}: assign a unit (and remember the sender) or discard"), message, []);
@@ -373,6 +381,13 @@ public sealed partial class SubmissionProcessor(
         }
 
         return (answered.Id, null);
+    }
+
+    // A header for an editor's eyes: control characters (a NUL, 8-bit garbage decoded as such) shown as '?', at most 80 characters.
+    private static string Printable(string text)
+    {
+        var printable = string.Concat(text.Select(c => char.IsControl(c) || c == '\uFFFD' ? '?' : c)).Trim();
+        return printable.Length > 80 ? printable[..80] + "…" : printable;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission {SubmissionId}: {Status} {Reason} ({Entries} entries)")]
