@@ -36,6 +36,9 @@ public static class Texts
         ["Back to the queue"] = "返回审核队列",
         ["There is nothing here."] = "这里没有内容。",
         ["Something went wrong with this request."] = "请求出错了。",
+        ["A period is written YYYY-MM, not"] = "期次应写作 YYYY-MM,而不是",
+        ["There is no submission"] = "没有这份报送:",
+        ["has no attachment"] = "没有附件",
 
         // Queue
         ["Period"] = "期间",
