@@ -72,6 +72,7 @@ public static class WebApp
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.ExpireTimeSpan = TimeSpan.FromHours(10);
             options.SlidingExpiration = true;
+            options.Events.OnValidatePrincipal = AccountSessions.ValidateAsync;
         });
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(UserStore.Admin));
         services.AddAntiforgery(options =>
