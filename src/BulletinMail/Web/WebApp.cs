@@ -123,10 +123,13 @@ public static class WebApp
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapGet("/healthz", async (IntakeHealth health, CancellationToken ct) =>
+        app.MapGet("/healthz", async (IntakeHealth health, TimeProvider time, HttpContext context, CancellationToken ct) =>
         {
             var report = await health.ReadAsync(ct);
-            return Results.Json(report, CliJsonContext.Readable.IntakeHealthReport, statusCode: report.Healthy ? 200 : 503);
+            var status = report.Healthy ? 200 : 503;
+            return context.User.Identity?.IsAuthenticated == true
+                ? Results.Json(report, CliJsonContext.Readable.IntakeHealthReport, statusCode: status)
+                : Results.Json(IntakeHealthSummary.Of(report, time.GetUtcNow()), CliJsonContext.Readable.IntakeHealthSummary, statusCode: status);
         }).AllowAnonymous();
         app.MapAssets();
         app.MapBulletinDocuments();

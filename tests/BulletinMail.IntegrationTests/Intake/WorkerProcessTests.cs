@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BulletinMail.IntegrationTests.Servers;
+using Dapper;
 
 namespace BulletinMail.IntegrationTests.Intake;
 
@@ -36,9 +37,13 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot) : IClassFi
 
         await WaitForAsync(async () =>
         {
-            using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
-            return health.RootElement.GetProperty("reviewBacklog").GetInt64() == 2 && await dovecot.CountAsync(folder) == 0;
+            await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "bulletinmail.db")}");
+            return await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM entries WHERE status = 'pending'") == 2 && await dovecot.CountAsync(folder) == 0;
         }, TimeSpan.FromSeconds(20), "the new report was not ingested (and moved) within 20 s of its arrival");
+
+        // Anonymous callers see the status and ages, not the mailbox nor its errors (issue 15).
+        using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        Assert.Equal(["healthy", "lastPollAgeSeconds", "lastSuccessfulPollAgeSeconds", "oldestUnprocessedAgeSeconds"], health.RootElement.EnumerateObject().Select(p => p.Name));
     }
 
     private Process Start(string folder, params string[] args)

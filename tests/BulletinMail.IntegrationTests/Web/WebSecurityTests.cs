@@ -205,6 +205,24 @@ public sealed partial class WebSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Healthz_ShowsTheMailboxAndItsErrors_OnlyToSignedInUsers()
+    {
+        await web.Services.GetRequiredService<Features.Intake.IngestPoller>().PollAsync(null, CancellationToken.None);
+        using var anonymous = web.Client();
+        var summary = await anonymous.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, summary.StatusCode);
+        using (var json = System.Text.Json.JsonDocument.Parse(await summary.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(["healthy", "lastPollAgeSeconds", "lastSuccessfulPollAgeSeconds", "oldestUnprocessedAgeSeconds"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        }
+
+        using var editor = await web.SignedInAsync();
+        using var details = System.Text.Json.JsonDocument.Parse(await editor.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        Assert.Contains(web.DataDirectory, details.RootElement.GetProperty("mailbox").GetString(), StringComparison.Ordinal);
+        Assert.True(details.RootElement.TryGetProperty("lastError", out _));
+    }
+
+    [Fact]
     public async Task EveryPage_CarriesTheSecurityHeaders()
     {
         using var client = await web.SignedInAsync();
