@@ -7,6 +7,7 @@ using BulletinMail.Hosting;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 
@@ -41,18 +42,36 @@ public static class WebApp
         services.AddJobs(configuration);
 
         services.AddHostedService<FirstAdmin>();
-        AddWeb(services, AppConfiguration.DataDirectory(configuration));
+        var proxies = KnownProxies.From(configuration);
+        AddWeb(services, AppConfiguration.DataDirectory(configuration), proxies);
 
         var app = builder.Build();
 
         // Bad configuration stops start-up with one clear line, before the host logs a stack trace.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
-        Configure(app);
+        Configure(app, proxies);
         return app;
     }
 
-    private static void AddWeb(IServiceCollection services, string dataDirectory)
+    private static void AddWeb(IServiceCollection services, string dataDirectory, KnownProxies proxies)
     {
+        if (proxies.Any)
+        {
+            services.Configure<ForwardedHeadersOptions>(options =>
+            {
+                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                options.KnownProxies.Clear();
+                options.KnownIPNetworks.Clear();
+                foreach (var network in proxies.Networks)
+                {
+                    options.KnownIPNetworks.Add(network);
+                }
+            });
+
+            // Behind the TLS proxy every cookie (sign-in, antiforgery, language) is sent over TLS only.
+            services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.Always);
+        }
+
         // Chinese as characters, not &#x...; escapes: pages a fraction of the size, and readable.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<DisplayFormat>();
@@ -113,8 +132,15 @@ public static class WebApp
         });
     }
 
-    private static void Configure(WebApplication app)
+    private static void Configure(WebApplication app, KnownProxies proxies)
     {
+        if (proxies.Any)
+        {
+            // First: everything after sees the client's address and scheme, not the proxy's.
+            app.UseForwardedHeaders();
+            app.UseCookiePolicy();
+        }
+
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseRequestLocalization();
