@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BulletinMail.Features.Extraction;
+using BulletinMail.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Cli;
@@ -13,6 +14,7 @@ public static partial class CliApp
     public static async Task<int> RunAsync(string[] args)
     {
         TextDecoder.EnsureCodePages();
+        DataFolder.RestrictUmask();
         var root = new RootCommand("BulletinMail: monthly progress reports by mail, compiled into a bulletin")
         {
             CliContext.Config,
