@@ -22,7 +22,7 @@ public static class DataFolder
 
     /// <summary>Creates the folder (0700) if it is missing; makes it, and what an older version or another umask left in it, private.</summary>
     /// <exception cref="IOException">The folder cannot be created.</exception>
-    /// <exception cref="UnauthorizedAccessException">The folder or an entry in it belongs to another user.</exception>
+    /// <exception cref="InvalidDataException">The folder or an entry in it belongs to another user.</exception>
     public static void MakePrivate(string path)
     {
         if (OperatingSystem.IsWindows())
@@ -46,7 +46,14 @@ public static class DataFolder
     {
         if (entry.LinkTarget is null && (entry.UnixFileMode & ~Owner) != 0)
         {
-            entry.UnixFileMode &= Owner;
+            try
+            {
+                entry.UnixFileMode &= Owner;
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new InvalidDataException($"the data folder must belong to the user the worker runs as; {entry.FullName} does not ({ex.Message})", ex);
+            }
         }
     }
 
