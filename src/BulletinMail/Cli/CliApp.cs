@@ -1,6 +1,7 @@
 using BulletinMail.Data;
 using System.CommandLine;
 using BulletinMail.Features.Extraction;
+using BulletinMail.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Cli;
@@ -14,6 +15,7 @@ public static partial class CliApp
     public static async Task<int> RunAsync(string[] args)
     {
         TextDecoder.EnsureCodePages();
+        DataFolder.RestrictUmask();
         var root = new RootCommand("BulletinMail: monthly progress reports by mail, compiled into a bulletin")
         {
             CliContext.Config,

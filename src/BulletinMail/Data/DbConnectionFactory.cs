@@ -18,7 +18,7 @@ public sealed class DbConnectionFactory
         ArgumentNullException.ThrowIfNull(options);
 
         DataDirectory = AppConfiguration.DataDirectory(configuration);
-        Directory.CreateDirectory(DataDirectory);
+        DataFolder.MakePrivate(DataDirectory);
         var builder = new SqliteConnectionStringBuilder(options.Value.ConnectionString ?? string.Empty);
         if (string.IsNullOrEmpty(builder.DataSource))
         {

@@ -13,7 +13,7 @@ public static class JobsServiceCollectionExtensions
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var data = AppConfiguration.DataDirectory(configuration);
-        Directory.CreateDirectory(data);
+        DataFolder.MakePrivate(data);
 
         // Hosted services start in order: the schema first, then the scheduler that uses it.
         services.AddHostedService<DatabaseStartup>();

@@ -79,7 +79,17 @@ public sealed class OriginalView(OriginalStore originals, IOptions<ExtractionOpt
         }
 
         using var stream = new MemoryStream(content, writable: false);
-        using var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+        MimeMessage message;
+        try
+        {
+            message = await MimeMessage.LoadAsync(stream, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            return null; // not mail (a quarantined original): it has no attachments, only itself
+        }
+
+        using var loaded = message;
         var part = message.Attachments.Skip(index).FirstOrDefault();
         if (part is null)
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Xml;
 using BulletinMail.Features.Digest;
+using BulletinMail.Features.Extraction;
 
 namespace BulletinMail.Web;
 
@@ -45,6 +46,7 @@ internal static class PublicEndpoints
         return endpoints;
     }
 
+    // Every string is made fit for XML: sent issues never change, and one bad character must not break the feed for good.
     private static string Atom(IReadOnlyList<Issue> issues, string site, string title)
     {
         var output = new StringBuilder();
@@ -52,7 +54,7 @@ internal static class PublicEndpoints
         {
             const string ns = "http://www.w3.org/2005/Atom";
             xml.WriteStartElement("feed", ns);
-            xml.WriteElementString("title", ns, title);
+            xml.WriteElementString("title", ns, PlainText.ForXml(title));
             xml.WriteElementString("id", ns, $"{site}/archive");
             xml.WriteElementString("updated", ns, Stamp(issues.Count > 0 ? issues[0].SentAt ?? issues[0].CompiledAt : DateTimeOffset.UnixEpoch));
             Link(xml, ns, $"{site}/archive/feed.atom", "self");
@@ -60,12 +62,12 @@ internal static class PublicEndpoints
             foreach (var issue in issues)
             {
                 xml.WriteStartElement("entry", ns);
-                xml.WriteElementString("title", ns, issue.Subject);
+                xml.WriteElementString("title", ns, PlainText.ForXml(issue.Subject));
                 xml.WriteElementString("id", ns, $"{site}/archive/{issue.Number}");
                 xml.WriteElementString("updated", ns, Stamp(issue.SentAt ?? issue.CompiledAt));
                 Link(xml, ns, $"{site}/archive/{issue.Number}", "alternate");
                 xml.WriteStartElement("author", ns);
-                xml.WriteElementString("name", ns, title);
+                xml.WriteElementString("name", ns, PlainText.ForXml(title));
                 xml.WriteEndElement();
                 xml.WriteStartElement("summary", ns);
                 xml.WriteAttributeString("type", "text");
@@ -95,6 +97,6 @@ internal static class PublicEndpoints
     private static string Summary(Issue issue)
     {
         var text = issue.TextBody.Replace(Bulletin.UnsubscribePlaceholder, string.Empty, StringComparison.Ordinal);
-        return WebUtility.HtmlDecode(text.Length > 500 ? text[..500] + "…" : text);
+        return PlainText.ForXml(WebUtility.HtmlDecode(text.Length > 500 ? text[..500] + "…" : text));
     }
 }

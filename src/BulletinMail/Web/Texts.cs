@@ -29,13 +29,15 @@ public static class Texts
         ["User name"] = "用户名",
         ["Password"] = "密码",
         ["Enter your user name and password."] = "请输入用户名和密码。",
-        ["Too many wrong passwords: this account is locked for 15 minutes."] = "密码错误次数过多,账号已锁定 15 分钟。",
-        ["Wrong user name or password."] = "用户名或密码错误。",
+        ["Wrong user name or password, or too many attempts: wait a minute and try again."] = "用户名或密码错误,或尝试次数过多:请稍候一分钟再试。",
         ["Not allowed"] = "无权访问",
         ["This page is for administrators."] = "此页面仅限管理员。",
         ["Back to the queue"] = "返回审核队列",
         ["There is nothing here."] = "这里没有内容。",
         ["Something went wrong with this request."] = "请求出错了。",
+        ["A period is written YYYY-MM, not"] = "期次应写作 YYYY-MM,而不是",
+        ["There is no submission"] = "没有这份报送:",
+        ["has no attachment"] = "没有附件",
 
         // Queue
         ["Period"] = "期间",
@@ -167,7 +169,7 @@ public static class Texts
         // Users
         ["Role"] = "角色",
         ["Last sign-in"] = "上次登录",
-        ["Locked until"] = "锁定至",
+        ["Sign-in delayed until"] = "登录延迟至",
         ["Add a user"] = "添加用户",
         ["Set password"] = "设置密码",
         ["editor"] = "编辑",

@@ -7,6 +7,7 @@ using BulletinMail.Hosting;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 
@@ -41,18 +42,36 @@ public static class WebApp
         services.AddJobs(configuration);
 
         services.AddHostedService<FirstAdmin>();
-        AddWeb(services, AppConfiguration.DataDirectory(configuration));
+        var proxies = KnownProxies.From(configuration);
+        AddWeb(services, AppConfiguration.DataDirectory(configuration), proxies);
 
         var app = builder.Build();
 
         // Bad configuration stops start-up with one clear line, before the host logs a stack trace.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
-        Configure(app);
+        Configure(app, proxies);
         return app;
     }
 
-    private static void AddWeb(IServiceCollection services, string dataDirectory)
+    private static void AddWeb(IServiceCollection services, string dataDirectory, KnownProxies proxies)
     {
+        if (proxies.Any)
+        {
+            services.Configure<ForwardedHeadersOptions>(options =>
+            {
+                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                options.KnownProxies.Clear();
+                options.KnownIPNetworks.Clear();
+                foreach (var network in proxies.Networks)
+                {
+                    options.KnownIPNetworks.Add(network);
+                }
+            });
+
+            // Behind the TLS proxy every cookie (sign-in, antiforgery, language) is sent over TLS only.
+            services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.Always);
+        }
+
         // Chinese as characters, not &#x...; escapes: pages a fraction of the size, and readable.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<DisplayFormat>();
@@ -72,6 +91,7 @@ public static class WebApp
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.ExpireTimeSpan = TimeSpan.FromHours(10);
             options.SlidingExpiration = true;
+            options.Events.OnValidatePrincipal = AccountSessions.ValidateAsync;
         });
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(UserStore.Admin));
         services.AddAntiforgery(options =>
@@ -112,8 +132,15 @@ public static class WebApp
         });
     }
 
-    private static void Configure(WebApplication app)
+    private static void Configure(WebApplication app, KnownProxies proxies)
     {
+        if (proxies.Any)
+        {
+            // First: everything after sees the client's address and scheme, not the proxy's.
+            app.UseForwardedHeaders();
+            app.UseCookiePolicy();
+        }
+
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseRequestLocalization();
@@ -122,10 +149,13 @@ public static class WebApp
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapGet("/healthz", async (IntakeHealth health, CancellationToken ct) =>
+        app.MapGet("/healthz", async (IntakeHealth health, TimeProvider time, HttpContext context, CancellationToken ct) =>
         {
             var report = await health.ReadAsync(ct);
-            return Results.Json(report, CliJsonContext.Readable.IntakeHealthReport, statusCode: report.Healthy ? 200 : 503);
+            var status = report.Healthy ? 200 : 503;
+            return context.User.Identity?.IsAuthenticated == true
+                ? Results.Json(report, CliJsonContext.Readable.IntakeHealthReport, statusCode: status)
+                : Results.Json(IntakeHealthSummary.Of(report, time.GetUtcNow()), CliJsonContext.Readable.IntakeHealthSummary, statusCode: status);
         }).AllowAnonymous();
         app.MapAssets();
         app.MapBulletinDocuments();

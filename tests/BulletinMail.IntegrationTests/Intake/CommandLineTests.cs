@@ -107,6 +107,29 @@ public sealed class CommandLineTests : IDisposable
         Assert.StartsWith("error: --sender", badSender.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EverythingTheCommandsCreate_IsPrivateToTheirUser_WhateverTheUmask()
+    {
+        // A data folder as an older version left it, readable by all (this test process's umask is not the worker's).
+        var data = Directory.CreateDirectory(Path.Combine(root, "data")).FullName;
+        File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101);
+        var old = Path.Combine(data, "left-by-an-old-version.txt");
+        await File.WriteAllTextAsync(old, "x");
+        File.SetUnixFileMode(old, (UnixFileMode)0b110_100_100);
+        await Features.Intake.MaildirMailbox.DeliverAsync(Path.Combine(data, "mailbox"), await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "eml", "docx-attachment.eml")), CancellationToken.None);
+
+        Assert.Equal(0, (await RunAsync("units", "add", "苏州市", "--sender", "report@suzhou.example.org")).Exit);
+        Assert.Equal(0, (await RunAsync("ingest", "--once")).Exit);
+        Assert.Equal(0, (await RunAsync("entries", "import", Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"), "--period", "2016-06")).Exit);
+
+        var files = Directory.GetFiles(data, "*", SearchOption.AllDirectories);
+        Assert.Contains(files, f => f.Contains($"{Path.DirectorySeparatorChar}originals{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.Contains($"{Path.DirectorySeparatorChar}outbox{Path.DirectorySeparatorChar}", StringComparison.Ordinal)); // the acknowledgement
+        Assert.All(files, f => Assert.True(File.GetUnixFileMode(f) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), $"{f} is {File.GetUnixFileMode(f)}"));
+        Assert.All([data, .. Directory.GetDirectories(data, "*", SearchOption.AllDirectories)], d => Assert.True(
+            File.GetUnixFileMode(d) == (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), $"{d} is {File.GetUnixFileMode(d)}"));
+    }
+
     private Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => CliProcess.RunAsync(Path.Combine(root, "data"), null, args);
 
     public void Dispose()

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BulletinMail.IntegrationTests.Servers;
+using Dapper;
 using Xunit.Abstractions;
 
 namespace BulletinMail.IntegrationTests.Intake;
@@ -48,8 +49,8 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot, ITestOutpu
             await WaitForAsync(
                 async () =>
                 {
-                    using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
-                    return health.RootElement.GetProperty("reviewBacklog").GetInt64() == expected;
+                    await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "bulletinmail.db")}");
+                    return await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM entries WHERE status = 'pending'") == expected;
                 },
                 TimeSpan.FromSeconds(10),
                 $"report {latencies.Count + 1} was not recorded within 10 s of its arrival (earlier ones: {string.Join(", ", latencies)})");
@@ -58,6 +59,10 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot, ITestOutpu
 
         output.WriteLine($"IDLE: reports recorded {string.Join(", ", latencies.Select(l => $"{l.TotalSeconds:0.0} s"))} after their arrival");
         Assert.Contains(log, l => l.Contains($"IMAP IDLE on {folder} triggered a poll", StringComparison.Ordinal));
+
+        // Anonymous callers see the status and ages, not the mailbox nor its errors (issue 15).
+        using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        Assert.Equal(["healthy", "lastPollAgeSeconds", "lastSuccessfulPollAgeSeconds", "oldestUnprocessedAgeSeconds"], health.RootElement.EnumerateObject().Select(p => p.Name));
     }
 
     private Process Start(string folder, params string[] args)

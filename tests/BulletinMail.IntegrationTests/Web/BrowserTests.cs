@@ -123,6 +123,24 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
     }
 
     [Fact]
+    public async Task ANewPassword_EndsTheBrowsersSession_AtItsNextClick()
+    {
+        await web.ImportBulletinAsync();
+        var page = await SignedInPageAsync();
+        var cookies = await page.Context.CookiesAsync();
+
+        // An admin sets a new password (the editor's laptop was lost, say): the open page's next request is sent to sign in.
+        await web.Services.GetRequiredService<Features.Accounts.UserStore>().SetPasswordAsync(WebHarness.EditorName, "another-long-password", "test", CancellationToken.None);
+        await page.GotoAsync("/units");
+        Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+
+        // A copy of the old cookie, put back, opens nothing either.
+        await page.Context.AddCookiesAsync(cookies.Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }));
+        await page.GotoAsync("/queue?period=2016-06");
+        Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheLanguageSwitch_ChangesEveryPage()
     {
         await web.ImportBulletinAsync();

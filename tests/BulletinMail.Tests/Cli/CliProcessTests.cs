@@ -115,4 +115,16 @@ public sealed class CliProcessTests
         Assert.Equal(2, exit);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_ExitsOne_WhenAKnownProxyIsNoAddress()
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"bm-config-{Guid.NewGuid():N}");
+        var (exit, _, stderr) = await RunWithEnvironmentAsync(
+            new Dictionary<string, string> { ["BULLETINMAIL_Web__KnownProxies"] = "10.0.0.1, proxy.example.org", ["BULLETINMAIL_Web__Urls"] = "http://127.0.0.1:0" }, "--data", data, "run");
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: configuration: Web:KnownProxies: \"proxy.example.org\" is neither an IP address nor a CIDR network", line, StringComparison.Ordinal);
+    }
 }

@@ -27,6 +27,31 @@ public sealed class DocumentExtractorTests
     }
 
     [Fact]
+    public async Task ExtractFile_RemovesControlCharacters_FromTextAndSubject()
+    {
+        // Issue 15: an &#x01; in a report's HTML once broke the public feed for good.
+        var document = await ExtractAsync("eml", "control-characters.eml");
+
+        Assert.Contains("6月3日,召开理事会换届会议;", document.Text, StringComparison.Ordinal);
+        Assert.Contains("6月15日,举办科普讲座。", document.Text, StringComparison.Ordinal);
+        Assert.Equal("苏州市科协6月工作情况", document.Subject);
+        Assert.DoesNotContain(document.Text, c => char.IsControl(c) && c is not ('\t' or '\n' or '\f')); // \f: the extractor's own section break
+    }
+
+    [Theory]
+    [InlineData("a\r\nb\rc", "a\nb\nc")]
+    [InlineData("a\u0001b\u001bc\u007fd\u0085e\u000bf\u000cg", "abcdefg")]
+    [InlineData("6月3日\t召开\n会议", "6月3日\t召开\n会议")]
+    public void Clean_KeepsTabAndNewline_AndNothingElseOfControl(string text, string expected) =>
+        Assert.Equal(expected, PlainText.Clean(text));
+
+    [Fact]
+    public void ForXml_KeepsWhatXmlAllows()
+    {
+        Assert.Equal("a b😀c", PlainText.ForXml("a\u0001 b\uD83D\uDE00\uFFFEc\uD800"));
+    }
+
+    [Fact]
     public async Task ExtractFile_ReadsMalformedHtml_AsBrowsersDo()
     {
         var text = (await ExtractAsync("html", "malformed.html")).Text;

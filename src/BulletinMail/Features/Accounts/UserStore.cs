@@ -7,32 +7,42 @@ using Microsoft.AspNetCore.Identity;
 namespace BulletinMail.Features.Accounts;
 
 /// <summary>An editor's account as stored (the password hash never leaves this class).</summary>
-public sealed record UserAccount(long Id, string Name, string Role, long FailedLogins, DateTimeOffset? LockedUntil, DateTimeOffset? LastLoginAt);
+public sealed record UserAccount(long Id, string Name, string Role, DateTimeOffset? DelayedUntil, DateTimeOffset? LastLoginAt);
 
-/// <summary>The outcome of a sign-in attempt.</summary>
+/// <summary>What a session of an account is checked against on every request: its role now, and its stamp.</summary>
+public sealed record UserSession(long Id, string Name, string Role, string SecurityStamp);
+
+/// <summary>The outcome of a sign-in attempt: one failure, whatever the reason, so that it tells nothing.</summary>
 public enum SignInResult
 {
     Success,
-    WrongNameOrPassword,
-    LockedOut,
+    Refused,
 }
 
 /// <summary>
 /// Editor accounts: passwords hashed with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>
-/// (PBKDF2-HMAC-SHA512, salted, 100,000 iterations); an account locks for a while after
-/// <see cref="MaxFailedLogins"/> wrong passwords in a row.
+/// (PBKDF2-HMAC-SHA512, salted, 100,000 iterations); failed sign-ins slow the name and the
+/// address down (<see cref="SignInThrottle"/>). Each account has a security stamp that its session
+/// cookies carry: a new one ends them all.
 /// </summary>
 public sealed class UserStore(DbConnectionFactory connections, TimeProvider time)
 {
     public const string Editor = "editor";
     public const string Admin = "admin";
-    public const int MaxFailedLogins = 5;
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
     public const int MinPasswordLength = 10;
+    public const int MaxNameLength = 64;
 
     private static readonly PasswordHasher<string> Hasher = new();
 
-    private const string Columns = "id AS Id, name AS Name, role AS Role, failed_logins AS FailedLogins, locked_until AS LockedUntil, last_login_at AS LastLoginAt";
+    // Unknown names are checked against this, as slowly as a real hash: no telling names apart by timing.
+    private static readonly string DummyHash = Hasher.HashPassword(string.Empty, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+
+    private const string Columns = """
+        id AS Id, name AS Name, role AS Role,
+        (SELECT not_before FROM sign_in_failures WHERE key = 'name:' || users.name) AS DelayedUntil, last_login_at AS LastLoginAt
+        """;
+
+    private const string SessionColumns = "id AS Id, name AS Name, role AS Role, security_stamp AS SecurityStamp";
 
     public static bool IsRole(string? role) => role is Editor or Admin;
 
@@ -45,11 +55,11 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = await connection.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(
             $"""
-            INSERT INTO users (name, role, password_hash, created_at) VALUES (@name, @role, @hash, @now)
+            INSERT INTO users (name, role, password_hash, created_at, security_stamp) VALUES (@name, @role, @hash, @now, @stamp)
             ON CONFLICT (name) DO NOTHING
             RETURNING {Columns}
             """,
-            new { name, role, hash = Hasher.HashPassword(name, password), now = time.GetUtcNow() },
+            new { name, role, hash = Hasher.HashPassword(name, password), now = time.GetUtcNow(), stamp = NewStamp() },
             transaction,
             cancellationToken: cancellationToken)) ?? throw new InvalidOperationException($"user {name} already exists");
         await EntryStore.AuditAsync(connection, transaction, actor, "user.add", "user", inserted.Id, null, new { name, role }, time.GetUtcNow(), cancellationToken);
@@ -63,8 +73,8 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
         await using var connection = await connections.OpenAsync(cancellationToken);
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y');
         var created = await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO users (name, role, password_hash, created_at) SELECT 'admin', @role, @hash, @now WHERE NOT EXISTS (SELECT 1 FROM users)",
-            new { role = Admin, hash = Hasher.HashPassword("admin", password), now = time.GetUtcNow() },
+            "INSERT INTO users (name, role, password_hash, created_at, security_stamp) SELECT 'admin', @role, @hash, @now, @stamp WHERE NOT EXISTS (SELECT 1 FROM users)",
+            new { role = Admin, hash = Hasher.HashPassword("admin", password), now = time.GetUtcNow(), stamp = NewStamp() },
             cancellationToken: cancellationToken));
         return created == 1 ? password : null;
     }
@@ -82,56 +92,79 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
             $"SELECT {Columns} FROM users WHERE name = @name", new { name }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Checks a password. Wrong ones count towards the lockout; a locked account is refused even with the right one.</summary>
-    public async Task<(SignInResult Result, UserAccount? User)> SignInAsync(string name, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a password. Every failure is the same answer after the same work (the hash is checked
+    /// for unknown names too): a wrong password, an unknown name, or a name or address that must
+    /// still wait (<see cref="SignInThrottle"/>) even with the right password.
+    /// </summary>
+    public async Task<(SignInResult Result, UserSession? User)> SignInAsync(string name, string password, string? clientAddress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(name);
         await using var connection = await connections.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<HashRow>(new CommandDefinition(
-            "SELECT id AS Id, password_hash AS PasswordHash, failed_logins AS FailedLogins, locked_until AS LockedUntil FROM users WHERE name = @name",
-            new { name },
-            cancellationToken: cancellationToken));
+            "SELECT id AS Id, password_hash AS PasswordHash FROM users WHERE name = @name", new { name }, cancellationToken: cancellationToken));
         var now = time.GetUtcNow();
-        if (row is null)
+        string[] keys = [SignInThrottle.NameKey(name), SignInThrottle.AddressKey(clientAddress)];
+        var verdict = Hasher.VerifyHashedPassword(name, row?.PasswordHash ?? DummyHash, password);
+        if (await SignInThrottle.IsWaitingAsync(connection, keys, now, cancellationToken))
         {
-            Hasher.HashPassword(name, password); // as slow as a real check: no telling names apart by timing
-            return (SignInResult.WrongNameOrPassword, null);
+            return (SignInResult.Refused, null); // not counted: waiting out the delay is all it takes
         }
 
-        if (row.LockedUntil is { } until && until > now)
+        if (row is null || verdict == PasswordVerificationResult.Failed)
         {
-            return (SignInResult.LockedOut, null);
+            var failures = await SignInThrottle.RecordFailureAsync(connection, keys[0], keys[1], now, cancellationToken);
+            if (row is not null && failures == SignInThrottle.FreeFailures)
+            {
+                // Where the lockout was: someone may hold a session they should not; it ends.
+                await NewStampAsync(connection, row.Id, cancellationToken);
+            }
+
+            return (SignInResult.Refused, null);
         }
 
-        var verdict = Hasher.VerifyHashedPassword(name, row.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
-        {
-            // Counted in the database, not in memory: two workers share the count, a restart keeps it.
-            var failures = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                UPDATE users SET failed_logins = failed_logins + 1,
-                    locked_until = CASE WHEN failed_logins + 1 >= @max THEN @lockedUntil ELSE locked_until END
-                WHERE id = @id RETURNING failed_logins
-                """,
-                new { id = row.Id, max = MaxFailedLogins, lockedUntil = now + LockoutDuration },
-                cancellationToken: cancellationToken));
-            return (failures >= MaxFailedLogins ? SignInResult.LockedOut : SignInResult.WrongNameOrPassword, null);
-        }
-
+        await SignInThrottle.ClearAsync(connection, keys, cancellationToken);
         var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(name, password) : row.PasswordHash;
-        var user = await connection.QuerySingleAsync<UserAccount>(new CommandDefinition(
-            $"UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = @now, password_hash = @rehash WHERE id = @id RETURNING {Columns}",
-            new { id = row.Id, now, rehash },
+        var user = await connection.QuerySingleAsync<UserSession>(new CommandDefinition(
+            $"""
+            UPDATE users SET last_login_at = @now, password_hash = @rehash,
+                security_stamp = CASE WHEN security_stamp = '' THEN @stamp ELSE security_stamp END
+            WHERE id = @id RETURNING {SessionColumns}
+            """,
+            new { id = row.Id, now, rehash, stamp = NewStamp() },
             cancellationToken: cancellationToken));
         return (SignInResult.Success, user);
     }
 
-    /// <summary>Sets a new password and lifts any lockout.</summary>
-    public Task<bool> SetPasswordAsync(string name, string password, string actor, CancellationToken cancellationToken)
+    /// <summary>The account a session cookie names, as it is now; null when it no longer exists.</summary>
+    public async Task<UserSession?> FindSessionAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserSession>(new CommandDefinition(
+            $"SELECT {SessionColumns} FROM users WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Ends every session of the account (a sign-out ends them all, on every device).</summary>
+    public async Task EndSessionsAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await NewStampAsync(connection, id, cancellationToken);
+    }
+
+    /// <summary>Sets a new password, ends the account's sessions and lifts any sign-in delay of its name.</summary>
+    public async Task<bool> SetPasswordAsync(string name, string password, string actor, CancellationToken cancellationToken)
     {
         ValidatePassword(password);
-        return ChangeAsync(
-            name, "UPDATE users SET password_hash = @hash, failed_logins = 0, locked_until = NULL WHERE name = @name RETURNING id",
-            new { name, hash = Hasher.HashPassword(name, password) }, actor, "user.password", null, cancellationToken);
+        if (!await ChangeAsync(
+            name, "UPDATE users SET password_hash = @hash, security_stamp = @stamp WHERE name = @name RETURNING id",
+            new { name, hash = Hasher.HashPassword(name, password), stamp = NewStamp() }, actor, "user.password", null, cancellationToken))
+        {
+            return false;
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await SignInThrottle.ClearAsync(connection, [SignInThrottle.NameKey(name)], cancellationToken);
+        return true;
     }
 
     public Task<bool> SetRoleAsync(string name, string role, string actor, CancellationToken cancellationToken)
@@ -141,7 +174,10 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
             throw new InvalidOperationException($"role must be {Editor} or {Admin}, not {role}");
         }
 
-        return ChangeAsync(name, "UPDATE users SET role = @role WHERE name = @name RETURNING id", new { name, role }, actor, "user.role", new { role }, cancellationToken);
+        // A new stamp: the account's sessions end rather than keep a role it no longer has.
+        return ChangeAsync(
+            name, "UPDATE users SET role = @role, security_stamp = @stamp WHERE name = @name RETURNING id",
+            new { name, role, stamp = NewStamp() }, actor, "user.role", new { role }, cancellationToken);
     }
 
     // One audited change to an account; the password itself is never written to the log.
@@ -162,9 +198,9 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
 
     private static void Validate(string name, string role, string password)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || name.Any(char.IsControl))
         {
-            throw new InvalidOperationException("a user name is 1 to 64 printable characters");
+            throw new InvalidOperationException($"a user name is 1 to {MaxNameLength} printable characters");
         }
 
         if (!IsRole(role))
@@ -183,5 +219,11 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
         }
     }
 
-    private sealed record HashRow(long Id, string PasswordHash, long FailedLogins, DateTimeOffset? LockedUntil);
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
+    private static Task<int> NewStampAsync(System.Data.Common.DbConnection connection, long id, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET security_stamp = @stamp WHERE id = @id", new { id, stamp = NewStamp() }, cancellationToken: cancellationToken));
+
+    private sealed record HashRow(long Id, string PasswordHash);
 }

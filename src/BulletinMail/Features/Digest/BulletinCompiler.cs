@@ -3,7 +3,6 @@ using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
-using Markdig;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Digest;
@@ -23,9 +22,6 @@ public sealed class BulletinCompiler(
     IOptions<OutboundOptions> outbound,
     TimeProvider time)
 {
-    // Editors' Markdown never carries raw HTML into the mail.
-    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().Build();
-
     public async Task<Bulletin> CompileAsync(Period period, int number, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -76,5 +72,5 @@ public sealed class BulletinCompiler(
         TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(options.Value.Schedule.TimeZone)).ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 
     private async Task<IReadOnlyList<BulletinEditorial>> EditorialsAsync(Period period, CancellationToken cancellationToken) =>
-        [.. (await editorials.ListAsync(period.ToString(), cancellationToken)).Select(e => new BulletinEditorial(string.Empty, e.Heading, e.Markdown, Markdig.Markdown.ToHtml(e.Markdown, Markdown)))];
+        [.. (await editorials.ListAsync(period.ToString(), cancellationToken)).Select(e => new BulletinEditorial(string.Empty, e.Heading, e.Markdown, EditorialMarkdown.ToHtml(e.Markdown)))];
 }

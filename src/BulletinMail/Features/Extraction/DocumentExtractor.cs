@@ -100,7 +100,8 @@ public sealed class DocumentExtractor(ExtractionOptions limits)
                 DocumentKind.LegacyDoc => throw new ExtractionException("a legacy Word .doc file, which is not read; save it as .docx, PDF or plain text"),
                 _ => throw new ExtractionException($"{name}: unsupported file type"),
             };
-            return Truncate(document);
+            // A message's extractor cleans each part it reads, around the section breaks it puts between them.
+            return Truncate(kind == DocumentKind.Message ? document : document with { Text = PlainText.Clean(document.Text) });
         }
         catch (ExtractionException ex) when (!ex.Message.StartsWith(name, StringComparison.Ordinal))
         {

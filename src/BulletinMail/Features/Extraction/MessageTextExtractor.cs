@@ -41,7 +41,7 @@ public sealed class MessageTextExtractor(ExtractionOptions limits)
         var subject = state.InnerSubject is { } inner && IsForwardOnly(message.Subject) ? inner : message.Subject;
         return new ExtractedDocument(
             state.Text.ToString().Trim(),
-            subject,
+            subject is null ? null : PlainText.Clean(subject),
             message.From.Mailboxes.FirstOrDefault()?.Address,
             message.Date == DateTimeOffset.MinValue ? null : message.Date,
             state.Attachments,
@@ -207,6 +207,7 @@ public sealed class MessageTextExtractor(ExtractionOptions limits)
 
     private void AppendSection(State state, string text)
     {
+        text = PlainText.Clean(text);
         if (string.IsNullOrWhiteSpace(text))
         {
             return;

@@ -20,6 +20,20 @@ public sealed record IntakeHealthReport(
     bool Healthy);
 
 /// <summary>
+/// Intake's health for anyone who asks (a monitor, a load balancer): the status and ages only. The
+/// mailbox (account, host or path) and the last error are for signed-in users (issue 15).
+/// </summary>
+public sealed record IntakeHealthSummary(bool Healthy, double? LastPollAgeSeconds, double? LastSuccessfulPollAgeSeconds, double? OldestUnprocessedAgeSeconds)
+{
+    public static IntakeHealthSummary Of(IntakeHealthReport report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        double? Age(DateTimeOffset? instant) => instant is { } i ? Math.Round((now - i).TotalSeconds) : null;
+        return new(report.Healthy, Age(report.LastPollAt), Age(report.LastSuccessfulPollAt), report.OldestUnprocessedAgeSeconds);
+    }
+}
+
+/// <summary>
 /// Reads intake's health from its own tables: healthy while the last successful poll is recent
 /// (<c>Intake:StaleAfter</c>). Mail waiting for the relay is reported beside it, and does not make
 /// intake unhealthy: reports still come in.

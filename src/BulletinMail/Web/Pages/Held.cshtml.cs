@@ -26,6 +26,11 @@ public sealed class HeldModel(SubmissionStore submissions, SubmissionProcessor p
 
     public async Task<IActionResult> OnPostAssignAsync(long id, string? unit, string? period, bool remember, CancellationToken cancellationToken)
     {
+        if (await submissions.GetAsync(id, cancellationToken) is null)
+        {
+            return Refusal.NotFound($"{Texts.T("There is no submission")} {id}");
+        }
+
         Period? chosen = Period.TryParse(period, out var p) ? p : null;
         var status = await processor.ResolveAsync(id, new EditorDecision(string.IsNullOrWhiteSpace(unit) ? null : unit.Trim(), chosen, remember, WebApp.Actor(User)), cancellationToken);
         return Done(id, status);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using BulletinMail.Features.Accounts;
 using SignInResult = BulletinMail.Features.Accounts.SignInResult;
 using Microsoft.AspNetCore.Authentication;
@@ -30,21 +29,14 @@ public sealed class LoginModel(UserStore users) : PageModel
             return Page();
         }
 
-        var (result, user) = await users.SignInAsync(name, password, cancellationToken);
-        switch (result)
+        var (result, user) = await users.SignInAsync(name, password, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (result != SignInResult.Success)
         {
-            case SignInResult.LockedOut:
-                Error = Texts.T("Too many wrong passwords: this account is locked for 15 minutes.");
-                return Page();
-            case SignInResult.WrongNameOrPassword:
-                Error = Texts.T("Wrong user name or password.");
-                return Page();
+            Error = Texts.T("Wrong user name or password, or too many attempts: wait a minute and try again.");
+            return Page();
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, user!.Name), new Claim(ClaimTypes.Role, user.Role)],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountSessions.Principal(user!));
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/queue");
     }
 }

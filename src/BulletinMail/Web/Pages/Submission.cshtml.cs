@@ -92,6 +92,6 @@ public sealed class SubmissionModel(SubmissionStore submissions, EntryStore entr
 
         return await originals.AttachmentAsync(submission, index, cancellationToken) is { } attachment
             ? File(attachment.Content, "application/octet-stream", attachment.Name)
-            : NotFound();
+            : Refusal.NotFound($"{Texts.T("Submission")} {id} {Texts.T("has no attachment")} {index}");
     }
 }

@@ -35,12 +35,17 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
 
     public async Task<IActionResult> OnPostRemindAsync(string unit, string period, CancellationToken cancellationToken)
     {
-        var (registry, _) = await board.LoadAsync(Features.Parsing.Period.Parse(period), cancellationToken);
+        if (!Features.Parsing.Period.TryParse(period, out var month))
+        {
+            return Refusal.BadRequest($"{Texts.T("A period is written YYYY-MM, not")} \"{period}\"");
+        }
+
+        var (registry, _) = await board.LoadAsync(month, cancellationToken);
         if (registry.FindByName(unit) is { } found)
         {
             try
             {
-                await reminders.SendAsync(found, Features.Parsing.Period.Parse(period), WebApp.Actor(User), cancellationToken);
+                await reminders.SendAsync(found, month, WebApp.Actor(User), cancellationToken);
                 Notice = $"{Texts.T("Reminder sent to")} {found.Name} ({string.Join(", ", found.Senders)})";
             }
             catch (InvalidOperationException ex)

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Xml.Linq;
+using BulletinMail.Data;
+using BulletinMail.Features.Digest;
+using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulletinMail.IntegrationTests.Web;
+
+/// <summary>Control characters from a report or the database, and what is published from them (issue 15, item 5).</summary>
+public sealed class HostileTextTests : IAsyncLifetime
+{
+    private WebHarness web = null!;
+
+    public async Task InitializeAsync() => web = await WebHarness.StartAsync(new Dictionary<string, string?> { ["Intake:Acknowledge"] = "false" });
+
+    public async Task DisposeAsync() => await web.DisposeAsync();
+
+    [Fact]
+    public async Task AReportWithControlCharacters_GivesEntriesWithout()
+    {
+        await web.Services.GetRequiredService<UnitStore>().AddAsync("苏州市", null, ["report@suzhou.example.org"], CancellationToken.None);
+        await MaildirMailbox.DeliverAsync(web.Maildir, await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "eml", "control-characters.eml")), CancellationToken.None);
+        await web.Services.GetRequiredService<IngestPoller>().PollAsync(null, CancellationToken.None);
+
+        var entries = await web.Services.GetRequiredService<EntryStore>().ListAsync("2016-06", null, CancellationToken.None);
+        Assert.Contains(entries, e => e.Text == "召开理事会换届会议");
+        Assert.All(entries, e => Assert.DoesNotContain(e.Text, char.IsControl));
+    }
+
+    [Fact]
+    public async Task TheFeedAndArchive_RenderAnIssueWithControlCharacters_ForgedIntoTheDatabase()
+    {
+        await web.ImportBulletinAsync();
+        var entries = web.Services.GetRequiredService<EntryStore>();
+        await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE entries SET text = char(1) || text || char(27, 11, 65534)");
+        }
+
+        var ids = (await entries.ListAsync("2016-06", null, CancellationToken.None)).Select(e => e.Id).ToList();
+        await entries.SetStatusAsync(ids, null, EntryStore.Approved, "test", CancellationToken.None);
+        var issue = await web.Services.GetRequiredService<DigestWorkflow>().CompileAsync(new Period(2016, 6), "test", CancellationToken.None);
+        await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE issues SET state = 'sent', sent_at = @now, subject = subject || char(2) WHERE id = @id", new { now = DateTimeOffset.UtcNow, id = issue.Id });
+        }
+
+        using var reader = web.Client();
+        var feed = await reader.GetAsync(new Uri("/archive/feed.atom", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        var atom = XDocument.Parse(await feed.Content.ReadAsStringAsync());
+        XNamespace ns = "http://www.w3.org/2005/Atom";
+        Assert.Single(atom.Root!.Elements(ns + "entry"));
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(new Uri($"/archive/{issue.Number}", UriKind.Relative))).StatusCode);
+    }
+}
