@@ -31,7 +31,14 @@ public static class DataFolder
             return;
         }
 
+        // A folder already private was made so by an earlier start, which made its contents private
+        // too (and the umask keeps new ones so): no need to walk thousands of originals again.
         var root = Directory.CreateDirectory(path, Owner);
+        if ((root.UnixFileMode & ~Owner) == 0)
+        {
+            return;
+        }
+
         Restrict(root);
         var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
         foreach (var entry in root.EnumerateFileSystemInfos("*", everything))
@@ -44,16 +51,20 @@ public static class DataFolder
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static void Restrict(FileSystemInfo entry)
     {
-        if (entry.LinkTarget is null && (entry.UnixFileMode & ~Owner) != 0)
+        try
         {
-            try
+            if (entry.LinkTarget is null && (entry.UnixFileMode & ~Owner) != 0)
             {
                 entry.UnixFileMode &= Owner;
             }
-            catch (UnauthorizedAccessException ex)
-            {
-                throw new InvalidDataException($"the data folder must belong to the user the worker runs as; {entry.FullName} does not ({ex.Message})", ex);
-            }
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new InvalidDataException($"the data folder must belong to the user the worker runs as; {entry.FullName} does not ({ex.Message})", ex);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Gone since it was listed (a temporary file, SQLite's shared-memory file): nothing to restrict.
         }
     }
 

@@ -137,7 +137,7 @@ public sealed class MaildirIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Poll_QuarantinesMessageOverTheLimit_KeepingItsOriginal()
+    public async Task Poll_ReadsAMessageOverTheLimit_FromDisk_SkippingItsLargeAttachment()
     {
         var big = Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会。");
         var multipart = new Multipart("mixed") { big.Body!, new MimePart("application", "octet-stream") { FileName = "big.bin", Content = new MimeContent(new MemoryStream(new byte[30 * 1024 * 1024])) } };
@@ -148,11 +148,32 @@ public sealed class MaildirIngestTests : IAsyncLifetime
 
         await harness.Poller.PollAsync(null, CancellationToken.None);
 
+        // Its headers are read and shown, its text parsed, the attachment over the limit listed as not read.
         var submission = Assert.Single(await harness.ListAsync());
-        Assert.Equal(SubmissionStatus.Quarantined, submission.Status);
-        Assert.Contains("over the 25 MB limit", submission.Reason, StringComparison.Ordinal);
+        Assert.Equal((SubmissionStatus.Parsed, Suzhou, "苏州市科协6月工作情况", big.MessageId, 1), (submission.Status, submission.FromAddress, submission.Subject, submission.MessageId, submission.EntryCount));
+        Assert.Contains("over the 25 MB limit", submission.Warnings, StringComparison.Ordinal);
+        Assert.Contains("\"big.bin\"", submission.Attachments, StringComparison.Ordinal);
+        Assert.Contains("larger than 20 MB", submission.Attachments, StringComparison.Ordinal);
         Assert.Equal(bytes.Length, new FileInfo(harness.Services.GetRequiredService<OriginalStore>().PathOf(submission.Sha256)).Length);
-        Assert.Single(Directory.GetFiles(Path.Combine(maildir, "cur"), "*:2,FS"));
+        Assert.Single(Directory.GetFiles(Path.Combine(maildir, "cur"), "*:2,S"));
+    }
+
+    [Fact]
+    public async Task Poll_HoldsAReportFromAnUnknownSender_WithItsEntriesAsAPreview_OutOfTheQueue()
+    {
+        await DeliverAsync(Reports.Plain("stranger@example.net", "嘉兴市科协6月工作情况", "6月3日,召开理事会;6月5日,举办年会。"));
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        var held = Assert.Single(await harness.ListAsync(SubmissionStatus.Held));
+        var entries = harness.Services.GetRequiredService<EntryStore>();
+        Assert.Equal(["召开理事会", "举办年会"], (await entries.ListBySubmissionAsync(held.Id, CancellationToken.None)).Select(e => e.Text));
+        Assert.Empty(await entries.ListAsync("2016-06", EntryStore.Pending, CancellationToken.None));
+
+        // Released as 苏州市's: the preview becomes the entries in review, once.
+        await harness.Services.GetRequiredService<SubmissionProcessor>().ResolveAsync(held.Id, new EditorDecision("苏州市", null, false, "editor"), CancellationToken.None);
+        var pending = await entries.ListAsync("2016-06", EntryStore.Pending, CancellationToken.None);
+        Assert.Equal(["召开理事会", "举办年会"], pending.Select(e => e.Text));
+        Assert.Equal(2, (await entries.ListBySubmissionAsync(held.Id, CancellationToken.None)).Count);
     }
 
     [Fact]

@@ -313,7 +313,7 @@ public sealed partial class IngestPoller(
 
     private NewSubmission Describe(IMailboxSession session, MailboxItem item, StoredOriginal original)
     {
-        var headers = ReadHeaders(original.Content);
+        var headers = ReadHeaders(original.Content, original.Content is null ? originals.OpenRead(original.Sha256) : null);
         var messageId = headers?[HeaderId.MessageId] is { Length: > 0 } raw ? MimeKit.Utils.MimeUtils.EnumerateReferences(raw).FirstOrDefault() ?? raw.Trim() : null;
         return new NewSubmission(
             mailbox.Key,
@@ -330,17 +330,19 @@ public sealed partial class IngestPoller(
             time.GetUtcNow());
     }
 
-    // Too large to keep in memory means too large to process: the headers are not needed.
-    private static HeaderList? ReadHeaders(byte[]? content)
+    // The headers, from the bytes in memory or, for a message too large to keep there, from the
+    // start of its stored original (only the headers are read).
+    private static HeaderList? ReadHeaders(byte[]? content, Stream? stored)
     {
-        if (content is null)
+        using var stream = stored ?? (content is null ? null : new MemoryStream(content, writable: false));
+        if (stream is null)
         {
             return null;
         }
 
         try
         {
-            return HeaderList.Load(new MemoryStream(content, writable: false));
+            return HeaderList.Load(stream);
         }
         catch (FormatException)
         {

@@ -253,21 +253,22 @@ public sealed partial class SubmissionProcessor(
                 JsonSerializer.Serialize(attachments ?? [], IntakeJsonContext.Default.IReadOnlyListExtractedAttachment),
                 entries ?? [], supersedes);
 
+        // A message over the limit is not read into memory: MimeKit parses it from the stored file,
+        // its parts left there, so its headers and text parts are read and its large attachments
+        // listed as skipped (each over Extraction:MaxAttachmentBytes).
         var limits = extraction.Value;
-        if (submission.Size > limits.MaxInputBytes)
-        {
-            return new(Outcome(SubmissionStatus.Quarantined,
-                $"the message is {submission.Size / (1024.0 * 1024.0):0.#} MB, over the {limits.MaxInputBytes / (1024 * 1024)} MB limit (Extraction:MaxInputBytes); the original is kept"), null, []);
-        }
-
+        var oversize = content is null && submission.Size > limits.MaxInputBytes;
+        var oversizeWarning = oversize
+            ? $"message-over-limit: the message is {submission.Size / (1024.0 * 1024.0):0.#} MB, over the {limits.MaxInputBytes / (1024 * 1024)} MB limit (Extraction:MaxInputBytes): read from disk, large attachments skipped"
+            : null;
         MimeMessage? loaded = null;
         ExtractedDocument document;
-        content ??= await originals.ReadAsync(submission.Sha256, cancellationToken);
-        using (var stream = new MemoryStream(content, writable: false))
+        content ??= oversize ? null : await originals.ReadAsync(submission.Sha256, cancellationToken);
+        using (Stream stream = content is null ? originals.OpenRead(submission.Sha256) : new MemoryStream(content, writable: false))
         {
             try
             {
-                loaded = MimeMessage.Load(stream, cancellationToken);
+                loaded = MimeMessage.Load(stream, persistent: oversize, cancellationToken);
 
                 // A bounce of one of our bulletins, automatic mail, or a subscription request: no report, never answered.
                 var reason = await bounces.HandleAsync(loaded, cancellationToken) ?? AutomaticMail.Reason(loaded, outbound.Value.From);
@@ -296,10 +297,11 @@ public sealed partial class SubmissionProcessor(
         var report = new ReportReader(new ReportParser(registry), registry, time).Read(document, decision?.Period, sender?.Name);
         var period = report?.Period;
         var unit = sender?.Name ?? report?.Entries.Select(e => e.Unit).FirstOrDefault(u => u is not null);
-        var warnings = document.Warnings ?? [];
+        IReadOnlyList<string> warnings = oversizeWarning is null ? document.Warnings ?? [] : [oversizeWarning, .. document.Warnings ?? []];
 
+        // Held with what the report says, as a preview the editor decides on (its entries stay out of the queue).
         SubmissionOutcome Held(string reason) =>
-            Outcome(SubmissionStatus.Held, reason, unit, period?.ToString(), document.Text, warnings, document.Attachments);
+            Outcome(SubmissionStatus.Held, reason, unit, period?.ToString(), document.Text, warnings, document.Attachments, period is null ? null : report?.Entries);
 
         if (sender is null && decision?.Unit is { } missing)
         {

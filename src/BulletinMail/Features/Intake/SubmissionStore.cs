@@ -212,7 +212,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
         INSERT INTO entries (submission_id, seq, period, unit, section, date_start, date_end, date_precision, date_text,
             text, confidence, warnings, inherited, status, sort_order, created_at, updated_at)
         VALUES (@SubmissionId, @Seq, @Period, @Unit, @Section, @DateStart, @DateEnd, @DatePrecision, @DateText,
-            @Text, @Confidence, @Warnings, @Inherited, 'pending', @SubmissionId * 1000000 + @Seq, @Now, @Now)
+            @Text, @Confidence, @Warnings, @Inherited, @Status, @SubmissionId * 1000000 + @Seq, @Now, @Now)
         ON CONFLICT (submission_id, seq) DO NOTHING
         """;
 
@@ -282,7 +282,16 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
                 new { Status = expected }, new { outcome.Status, outcome.Reason, outcome.Unit, outcome.Period, Entries = outcome.Entries.Count }, now, cancellationToken);
         }
 
-        await InsertEntriesAsync(connection, transaction, outcome.Id, outcome.Period!, outcome.Entries.Select((entry, i) => (i + 1, entry)), now, cancellationToken);
+        // A held report's entries are a preview for the editor, kept out of the queue; released,
+        // the report is read again and its entries replace the preview.
+        if (expected is SubmissionStatus.Held or SubmissionStatus.Quarantined)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM entries WHERE submission_id = @Id AND status = 'held'", new { outcome.Id }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await InsertEntriesAsync(connection, transaction, outcome.Id, outcome.Period!, outcome.Entries.Select((entry, i) => (i + 1, entry)), now, cancellationToken,
+            outcome.Status == SubmissionStatus.Held ? SubmissionStatus.Held : EntryStore.Pending);
 
         if (outcome.Supersedes is { } earlier)
         {
@@ -292,18 +301,20 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
         return true;
     }
 
-    /// <summary>Inserts parsed entries as pending, each once (a second insert of the same clause does nothing).</summary>
+    /// <summary>Inserts parsed entries, pending (or a held report's preview), each once (a second insert of the same clause does nothing).</summary>
     /// <returns>How many were inserted.</returns>
     internal static async Task<int> InsertEntriesAsync(
-        DbConnection connection, DbTransaction transaction, long submissionId, string period, IEnumerable<(int Seq, ParsedEntry Entry)> entries, DateTimeOffset now, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, long submissionId, string period, IEnumerable<(int Seq, ParsedEntry Entry)> entries, DateTimeOffset now, CancellationToken cancellationToken,
+        string status = EntryStore.Pending)
     {
         // One command prepared once and executed per entry with new values: no statement parsed,
         // no parameter object built, per row.
-        await using var command = ReusableCommand.Create(connection, InsertEntry, ["@SubmissionId", "@Seq", "@Period", "@Now", .. EntryColumns]);
+        await using var command = ReusableCommand.Create(connection, InsertEntry, ["@SubmissionId", "@Seq", "@Period", "@Now", "@Status", .. EntryColumns]);
         command.Transaction = transaction;
         command.Parameters["@SubmissionId"].Value = submissionId;
         command.Parameters["@Period"].Value = period;
         command.Parameters["@Now"].Value = now;
+        command.Parameters["@Status"].Value = status;
         var inserted = 0;
         foreach (var (seq, entry) in entries)
         {

@@ -30,7 +30,7 @@ public sealed class UnitBoard(DbConnectionFactory connections, UnitStore units, 
         var monthly = (await connection.QueryAsync<(string Unit, string Period, int Count)>(new CommandDefinition(
             """
             SELECT unit, period, COUNT(*) FROM entries
-            WHERE period >= @first AND period <= @last AND unit IS NOT NULL AND status NOT IN ('superseded', 'rejected')
+            WHERE period >= @first AND period <= @last AND unit IS NOT NULL AND status NOT IN ('superseded', 'rejected', 'held')
             GROUP BY unit, period
             """,
             new { first = first.ToString(), last = period.ToString() },
