@@ -103,9 +103,14 @@ public static class WebApp
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(SubscribeRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+            // Per client (the forwarded address behind a known proxy): 10 requests at once, then one
+            // every 10 minutes, so at most ~150 a day; each address gets one confirmation a day anyway.
+            options.AddPolicy(SubscribeRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetTokenBucketLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+                _ => new System.Threading.RateLimiting.TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = 10, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(10), QueueLimit = 0, AutoReplenishment = true,
+                }));
         });
         services.AddRazorPages(options =>
         {

@@ -279,6 +279,18 @@ public sealed class MaildirIngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUnsubscribeByMail_ThatOurMtaConfirmed_EndsTheSubscriptionAtOnce()
+    {
+        var subscribers = harness.Services.GetRequiredService<Features.Digest.SubscriberStore>();
+        await subscribers.AddAsync("reader@example.org", null, "test", "test", CancellationToken.None);
+
+        await DeliverAsync(Reports.Plain("reader@example.org", "退订", string.Empty)); // with our MTA's dmarc=pass for example.org
+        await harness.Poller.PollAsync(null, CancellationToken.None);
+
+        Assert.Equal(Features.Digest.SubscriberStatus.Unsubscribed, (await subscribers.FindAsync("reader@example.org", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task Poll_FinishesSubmission_WhenACrashCameBetweenRecordAndProcess()
     {
         var report = Reports.Plain(Suzhou, "苏州市科协6月工作情况", "6月3日,召开理事会。");

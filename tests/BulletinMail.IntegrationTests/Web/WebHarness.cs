@@ -109,7 +109,16 @@ public sealed partial class WebHarness : IAsyncDisposable
         await message.WriteToAsync(bytes);
         await MaildirMailbox.DeliverAsync(Maildir, bytes.ToArray(), CancellationToken.None);
         await Services.GetRequiredService<IngestPoller>().PollAsync(null, CancellationToken.None);
-        return await Services.GetRequiredService<SubmissionStore>().ListAsync(null, null, CancellationToken.None);
+
+        // The worker's own poll may have recorded the message first and still be processing it.
+        var submissions = Services.GetRequiredService<SubmissionStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await submissions.ListAsync(null, SubmissionStatus.Received, CancellationToken.None)).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        return await submissions.ListAsync(null, null, CancellationToken.None);
     }
 
     /// <summary>

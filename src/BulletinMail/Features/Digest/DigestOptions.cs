@@ -47,6 +47,13 @@ public sealed class DigestOptions
     [Range(1, 100)]
     public int HardBounceLimit { get; set; } = 3;
 
+    /// <summary>
+    /// At most this many confirmation mails (subscriptions, unsubscribes by mail) a day in all;
+    /// beyond it requests are refused and an error is logged: someone is abusing the form.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxConfirmationsPerDay { get; set; } = 500;
+
     /// <summary>A temporary failure (4xx) is retried this many times, waiting <see cref="RetryBase"/>, then twice as long each time.</summary>
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 6;

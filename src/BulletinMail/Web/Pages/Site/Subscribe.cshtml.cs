@@ -7,6 +7,7 @@ namespace BulletinMail.Web.Pages.Site;
 
 /// <summary>The public subscribe form: double opt-in, the subscription waits for the link mailed to the address.</summary>
 [EnableRateLimiting(WebApp.SubscribeRateLimit)]
+[RequestSizeLimit(16 * 1024)] // an address and a name: a 3 MB "name" is refused before it is read
 public sealed class SubscribeModel(SubscriptionConfirmations confirmations) : PageModel
 {
     public bool Sent { get; private set; }
@@ -19,7 +20,7 @@ public sealed class SubscribeModel(SubscriptionConfirmations confirmations) : Pa
 
     public async Task<IActionResult> OnPostAsync(string? email, string? name, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(email) || !SubscriberStore.IsAddress(email.Trim()))
+        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !SubscriberStore.IsAddress(email.Trim()))
         {
             Error = Texts.T("Enter a valid e-mail address.");
             return Page();
