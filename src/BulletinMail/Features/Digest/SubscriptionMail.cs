@@ -109,29 +109,16 @@ public sealed partial class SubscriptionConfirmations(
         }
 
         var link = $"{messages.PublicUrl}/subscribe/confirm?token={keys.Confirm(subscriber.Email, time.GetUtcNow() + LinkLifetime)}";
-        var message = new MimeMessage
-        {
-            Subject = $"请确认订阅《{options.Value.Title}》 / Please confirm your subscription",
-            MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(messages.Domain),
-            Date = time.GetUtcNow(),
-            Body = new TextPart("plain")
-            {
-                Text = $"""
-                    您好:
+        return Compose(subscriber, $"请确认订阅《{options.Value.Title}》 / Please confirm your subscription", $"""
+            您好:
 
-                    有人(希望是您)用这个地址订阅了《{options.Value.Title}》。请在 3 天内打开下面的链接确认:
-                    {link}
+            有人(希望是您)用这个地址订阅了《{options.Value.Title}》。请在 3 天内打开下面的链接确认:
+            {link}
 
-                    如果不是您本人,请忽略本邮件,您不会收到任何简报。
+            如果不是您本人,请忽略本邮件,您不会收到任何简报。
 
-                    Someone (we hope you) subscribed this address to {options.Value.Title}. To confirm, open the link above within 3 days. If it was not you, ignore this message.
-                    """,
-            },
-        };
-        message.From.Add(new MailboxAddress(options.Value.Title, outbound.Value.From));
-        message.To.Add(new MailboxAddress(subscriber.Name ?? string.Empty, subscriber.Email));
-        message.Headers.Add(HeaderId.AutoSubmitted, "auto-replied");
-        return message;
+            Someone (we hope you) subscribed this address to {options.Value.Title}. To confirm, open the link above within 3 days. If it was not you, ignore this message.
+            """);
     }
 
     /// <summary>
@@ -147,24 +134,27 @@ public sealed partial class SubscriptionConfirmations(
             return null;
         }
 
+        return Compose(subscriber, $"退订《{options.Value.Title}》 / Unsubscribe from {options.Value.Title}", $"""
+            您好:
+
+            我们收到一封以您的地址发来的退订邮件。如果确要退订《{options.Value.Title}》,请打开下面的链接并点击“退订”:
+            {messages.UnsubscribeUrl(subscriber.Id)}
+
+            如果不是您本人,请忽略本邮件,您的订阅不变。
+
+            We received a mail from your address asking to unsubscribe. To unsubscribe, open the link above and press the button. If it was not you, ignore this message: nothing changes.
+            """);
+    }
+
+    // A confirmation mail: an automatic reply (RFC 3834) from the bulletin to the subscriber.
+    private MimeMessage Compose(Subscriber subscriber, string subject, string text)
+    {
         var message = new MimeMessage
         {
-            Subject = $"退订《{options.Value.Title}》 / Unsubscribe from {options.Value.Title}",
+            Subject = subject,
             MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(messages.Domain),
             Date = time.GetUtcNow(),
-            Body = new TextPart("plain")
-            {
-                Text = $"""
-                    您好:
-
-                    我们收到一封以您的地址发来的退订邮件。如果确要退订《{options.Value.Title}》,请打开下面的链接并点击“退订”:
-                    {messages.UnsubscribeUrl(subscriber.Id)}
-
-                    如果不是您本人,请忽略本邮件,您的订阅不变。
-
-                    We received a mail from your address asking to unsubscribe. To unsubscribe, open the link above and press the button. If it was not you, ignore this message: nothing changes.
-                    """,
-            },
+            Body = new TextPart("plain") { Text = text },
         };
         message.From.Add(new MailboxAddress(options.Value.Title, outbound.Value.From));
         message.To.Add(new MailboxAddress(subscriber.Name ?? string.Empty, subscriber.Email));
