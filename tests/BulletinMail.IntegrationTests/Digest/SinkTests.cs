@@ -261,9 +261,12 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
         var issue = (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!;
         Assert.True(await Get<IssueStore>().TransitionAsync("2016-06", IssueState.Approved, IssueState.Sending, "test", CancellationToken.None));
 
+        // A lease that goes stale only after a minute: what happens below is not staleness.
+        var patient = new Dictionary<string, string>(Environment()) { ["BULLETINMAIL_Digest__SenderTimeout"] = "00:01:00" };
+
         // A sender on another host, heard from just now: --no-wait exits 2 saying who holds it.
         await HoldLeaseAsync(issue.Id, "otherhost:4242:run");
-        var refused = await CliProcess.RunAsync(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06", "--no-wait");
+        var refused = await CliProcess.RunAsync(harness.DataDirectory, patient, "digest", "send", "--period", "2016-06", "--no-wait");
         Assert.Equal(2, refused.Exit);
         Assert.Contains("process 4242 on otherhost is sending this issue", refused.Stderr, StringComparison.Ordinal);
         Assert.Empty(sink.Recipients());
@@ -276,7 +279,7 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var resumed = await CliProcess.RunAsync(harness.DataDirectory, Environment(), "digest", "send", "--period", "2016-06", "--no-wait");
+        var resumed = await CliProcess.RunAsync(harness.DataDirectory, patient, "digest", "send", "--period", "2016-06", "--no-wait");
         Assert.True(resumed.Exit == 0, resumed.Stderr);
         Assert.Equal(5, sink.Recipients().Count);
         output.WriteLine($"took over a dead sender's lease and sent in {clock.Elapsed.TotalSeconds:0.0} s");

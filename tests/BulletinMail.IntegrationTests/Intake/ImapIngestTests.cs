@@ -42,8 +42,8 @@ public sealed class ImapIngestTests(DovecotServer dovecot) : IClassFixture<Dovec
 
         Assert.Equal((7, 7, 0), (report.Waiting, report.Recorded, report.Duplicates));
         var submissions = await harness.ListAsync();
-        Assert.Equal([4, 2, 2, 2, 2, 5, 0], submissions.Select(s => (int)s.EntryCount));
-        Assert.Equal(SubmissionStatus.Held, submissions[^1].Status); // forwarded by an unregistered editor
+        Assert.Equal([4, 2, 2, 2, 2, 5, 2], submissions.Select(s => (int)s.EntryCount));
+        Assert.Equal(SubmissionStatus.Held, submissions[^1].Status); // forwarded by an unregistered editor: its entries a preview
         var entries = await harness.Services.GetRequiredService<EntryStore>().ListAsync("2016-06", null, CancellationToken.None);
         Assert.Contains(entries, e => e.Text == "朱镕基科技奖评审会召开");
         Assert.Contains(entries, e => e.Unit == "四平市" && e.DateStart == new DateOnly(2016, 6, 22));
