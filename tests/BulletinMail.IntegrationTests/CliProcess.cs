@@ -4,8 +4,36 @@ using System.Text;
 namespace BulletinMail.IntegrationTests;
 
 /// <summary>The real executable as a child process, on the repository's config and a data folder of the test's.</summary>
-public static class CliProcess
+public static partial class CliProcess
 {
+    /// <summary>Keeps every line a <c>run</c> process writes (its log) in <paramref name="log"/>, and returns the port it listens on.</summary>
+    public static async Task<int> ListeningPortAsync(Process worker, System.Collections.Concurrent.ConcurrentQueue<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(log);
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task KeepAsync(StreamReader output)
+        {
+            while (await output.ReadLineAsync() is { } line)
+            {
+                log.Enqueue(line);
+                if (ListeningOn().Match(line) is { Success: true } match)
+                {
+                    listening.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            listening.TrySetException(new InvalidOperationException("the worker exited before listening"));
+        }
+
+        _ = KeepAsync(worker.StandardOutput);
+        _ = KeepAsync(worker.StandardError);
+        return await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningOn();
+
     public static Process Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         StartUnder([], data, environment, args);
 

@@ -32,7 +32,7 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot, ITestOutpu
 
         // The schedule polls once a year: only IDLE can bring these reports in.
         var worker = running = Start(folder, "run"); // Dispose stops it, whether the test passes or not
-        var port = await ReadListeningPortAsync(worker);
+        var port = await CliProcess.ListeningPortAsync(worker, log);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitForAsync(async () => (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the worker never polled successfully");
         await WaitForAsync(() => Task.FromResult(log.Any(l => l.Contains("Waiting for new mail in", StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "IDLE never started");
@@ -88,29 +88,6 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot, ITestOutpu
         return Process.Start(start)!;
     }
 
-    // Keeps every line the worker writes (its log), and returns the port it listens on.
-    private async Task<int> ReadListeningPortAsync(Process worker)
-    {
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        async Task KeepAsync(StreamReader output)
-        {
-            while (await output.ReadLineAsync() is { } line)
-            {
-                log.Enqueue(line);
-                if (ListeningOn().Match(line) is { Success: true } match)
-                {
-                    listening.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-                }
-            }
-
-            listening.TrySetException(new InvalidOperationException("the worker exited before listening"));
-        }
-
-        _ = KeepAsync(worker.StandardOutput);
-        _ = KeepAsync(worker.StandardError);
-        return await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-    }
-
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
     {
         var clock = Stopwatch.StartNew();
@@ -133,8 +110,6 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot, ITestOutpu
         Assert.Fail(failure);
     }
 
-    [GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningOn();
 
     public void Dispose()
     {
