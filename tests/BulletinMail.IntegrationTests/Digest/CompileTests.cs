@@ -48,6 +48,20 @@ public sealed partial class CompileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AUnitsEntryMarkedAsAHeadline_NamesItsUnit_InTheHeadlines()
+    {
+        await Get<ReportImporter>().ImportAsync(Path.Combine(IntakeHarness.Fixtures, "bulletin-021.txt"), June2016, null, CancellationToken.None);
+        var entries = Get<EntryStore>();
+        var signing = (await entries.ListAsync("2016-06", EntryStore.Pending, CancellationToken.None)).Single(e => e.Unit == "浙江省" && e.Text.StartsWith("与德清县政府签署", StringComparison.Ordinal));
+        Assert.True(await entries.SetHeadlineAsync(signing.Id, true, "test", CancellationToken.None));
+        await entries.SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
+
+        var issue = await Get<DigestWorkflow>().CompileAsync(June2016, "test", CancellationToken.None);
+
+        Assert.Contains("6月18日,浙江省与德清县政府签署《关于全面推进创新驱动发展战略合作框架协议》", Between(issue.TextBody, "【本期要闻】", "一、"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheUnits_MailingTheirOwnParagraphs_CompileToTheSameSections()
     {
         var registry = Get<UnitRegistry>();

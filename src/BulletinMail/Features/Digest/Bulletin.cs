@@ -16,6 +16,19 @@ public sealed record BulletinClause(string? Date, string Text)
         return new BulletinClause(date, entry.Text.Trim().TrimEnd('。', ';', ';', '.', ' '));
     }
 
+    /// <summary>
+    /// A unit's entry lifted into the headlines (本期要闻): out of its paragraph it keeps its own
+    /// date (even one it took from the clause before) and names the unit that did it, as issue
+    /// 21's headlines name their actor: <c>6月18日,浙江省与德清县政府签署…</c>.
+    /// </summary>
+    public static BulletinClause Headline(StoredEntry entry, string unit)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(unit);
+        var clause = From(entry with { Inherited = false });
+        return unit.Length == 0 || clause.Text.Contains(unit, StringComparison.Ordinal) ? clause : clause with { Text = unit + clause.Text };
+    }
+
     /// <summary>House style: <c>DATE,TEXT</c>, or the text alone.</summary>
     public override string ToString() => Date is null ? Text : $"{Date},{Text}";
 

@@ -41,7 +41,7 @@ public sealed class BulletinCompiler(
                 continue;
             }
 
-            headlines.AddRange(section.Units.SelectMany(u => u.Entries).Where(e => e.Headline).Select(BulletinClause.From));
+            headlines.AddRange(section.Units.SelectMany(u => u.Entries.Where(e => e.Headline).Select(e => BulletinClause.Headline(e, u.Name))));
             var paragraphs = section.Units.Select(u => new BulletinUnit(u.Name, [.. u.Entries.Select(BulletinClause.From)])).ToList();
             reported.UnionWith(section.Units.Select(u => u.Name));
             var name = section.Name.Length == 0 ? settings.OtherSectionTitle : section.Name;
