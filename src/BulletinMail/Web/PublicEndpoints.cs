@@ -8,7 +8,7 @@ using BulletinMail.Features.Extraction;
 namespace BulletinMail.Web;
 
 /// <summary>The bulletin's public and editor-only documents: the archive (a sent issue as mailed), its Atom feed, and the preview of a draft.</summary>
-internal static class PublicEndpoints
+internal static partial class PublicEndpoints
 {
     public static IEndpointRouteBuilder MapBulletinDocuments(this IEndpointRouteBuilder endpoints)
     {
@@ -21,7 +21,7 @@ internal static class PublicEndpoints
             }
 
             SecurityHeaders.MarkMailDocument(context);
-            return Results.Content(workflow.Preview(issue, html: true), "text/html; charset=utf-8");
+            return Results.Content(WithArchiveLinks(workflow.Preview(issue, html: true)), "text/html; charset=utf-8");
         }).AllowAnonymous();
 
         endpoints.MapGet("/archive/feed.atom", async (IssueStore issues, BulletinMessages messages, Microsoft.Extensions.Options.IOptions<DigestOptions> options, CancellationToken ct) =>
@@ -47,6 +47,17 @@ internal static class PublicEndpoints
     }
 
     // Every string is made fit for XML: sent issues never change, and one bad character must not break the feed for good.
+    // An issue read on the web, not in a mail client: a way back to the archive and a way to subscribe, above the mail.
+    private static string WithArchiveLinks(string html)
+    {
+        var links = $"<p style=\"margin:8px;font-family:sans-serif;font-size:14px\"><a href=\"/archive\">← {Texts.T("Past issues")}</a> · <a href=\"/subscribe\">{Texts.T("Subscribe")}</a></p>";
+        var body = BodyTag().Match(html);
+        return body.Success ? html.Insert(body.Index + body.Length, links) : links + html;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<body[^>]*>", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex BodyTag();
+
     private static string Atom(IReadOnlyList<Issue> issues, string site, string title)
     {
         var output = new StringBuilder();

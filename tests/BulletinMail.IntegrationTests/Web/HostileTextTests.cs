@@ -56,6 +56,10 @@ public sealed class HostileTextTests : IAsyncLifetime
         var atom = XDocument.Parse(await feed.Content.ReadAsStringAsync());
         XNamespace ns = "http://www.w3.org/2005/Atom";
         Assert.Single(atom.Root!.Elements(ns + "entry"));
-        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(new Uri($"/archive/{issue.Number}", UriKind.Relative))).StatusCode);
+        var archived = await reader.GetAsync(new Uri($"/archive/{issue.Number}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, archived.StatusCode);
+        var page = await archived.Content.ReadAsStringAsync();
+        Assert.Contains("<a href=\"/archive\">", page, StringComparison.Ordinal); // a way back, and a way to subscribe
+        Assert.Contains("<a href=\"/subscribe\">", page, StringComparison.Ordinal);
     }
 }

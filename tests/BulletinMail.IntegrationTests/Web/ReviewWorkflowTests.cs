@@ -102,6 +102,7 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
             ["name"] = "保定市", ["section"] = "创新驱动示范市工作情况", ["order"] = "7", ["aliases"] = "保定市科协\n保定科协", ["senders"] = "kx@baoding.example.org",
         });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("保定市: 已保存", await client.GetStringAsync(new Uri("/units", UriKind.Relative)), StringComparison.Ordinal); // the editor is told
 
         var registry = await web.Services.GetRequiredService<UnitStore>().LoadAsync([], CancellationToken.None);
         var unit = registry.FindByName("保定市")!;

@@ -37,7 +37,13 @@ public sealed class UnitEditModel(UnitStore units, UnitRegistry configured) : Pa
             return Page();
         }
 
-        return await units.UpdateAsync(edited, WebApp.Actor(User), cancellationToken) ? Redirect("/units") : NotFound();
+        if (!await units.UpdateAsync(edited, WebApp.Actor(User), cancellationToken))
+        {
+            return NotFound();
+        }
+
+        TempData["Notice"] = $"{edited.Name}: {Texts.T("Saved.")}"; // shown by the units page it returns to
+        return Redirect("/units");
     }
 
     public static IReadOnlyList<string> Lines(string? text) =>
