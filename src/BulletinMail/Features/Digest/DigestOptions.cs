@@ -62,6 +62,10 @@ public sealed class DigestOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SenderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A confirmed subscriber import of more rows than this runs as a background job with its progress on the subscribers page.</summary>
+    [Range(1, 10_000_000)]
+    public int ImportJobThreshold { get; set; } = 5_000;
+
     public ScheduleSettings Schedule { get; set; } = new();
 
     public DkimSettings Dkim { get; set; } = new();
