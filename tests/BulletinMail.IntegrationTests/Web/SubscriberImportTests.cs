@@ -4,6 +4,7 @@ using System.Text;
 using BulletinMail.Data;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Review;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -179,6 +180,29 @@ public sealed class SubscriberImportTests : IAsyncLifetime
         Assert.Equal((count, count), ((await imports.GetAsync(renames.Token, CancellationToken.None))!.Done, (await imports.GetAsync(renames.Token, CancellationToken.None))!.Renamed));
         Assert.Equal(count, await AuditedAsync("subscriber.renamed"));
         Assert.Equal("更名123", (await FindAsync("reader00123@big.example.org"))!.Name);
+    }
+
+    [Fact]
+    public async Task ASend_WaitsForTheCount_WhenTheListGrewALot()
+    {
+        await web.ImportBulletinAsync();
+        await Get<EntryStore>().SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
+        var csv = "email\n" + string.Concat(Enumerable.Range(0, 501).Select(i => $"r{i}@example.org\n"));
+        await Get<SubscriberImports>().ImportAsync(Encoding.UTF8.GetBytes(csv), "list.csv", "test", CancellationToken.None);
+        using var client = await web.SignedInAsync();
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=compile", new Dictionary<string, string>());
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=approve", new Dictionary<string, string>());
+        Assert.Contains("0 → 501", await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
+
+        // 501 subscribers, and none before: more than 20 % and 500 more than the last issue reached.
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string> { ["confirmCount"] = "500" });
+        Assert.Contains("请确认收件的订阅者人数", await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(IssueState.Approved, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
+
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string> { ["confirmCount"] = "501" });
+        await web.WaitUntilSentAsync("2016-06");
+        Assert.Equal(new Audience(501, 501), await Get<SubscriberStore>().AudienceAsync(CancellationToken.None));
+        Assert.False(new Audience(501 + 100, 501).Grew(20, 500)); // the next issue, a little bigger, sends without asking
     }
 
     [Fact]

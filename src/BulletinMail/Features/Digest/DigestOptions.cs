@@ -66,6 +66,13 @@ public sealed class DigestOptions
     [Range(1, 10_000_000)]
     public int ImportJobThreshold { get; set; } = 5_000;
 
+    /// <summary>A send from the web page waits for an editor to confirm the number of active subscribers when it grew by more than this percentage, and by more than <see cref="SendConfirmGrowthMinimum"/>, since the last sent issue.</summary>
+    [Range(0, 10_000)]
+    public int SendConfirmGrowthPercent { get; set; } = 20;
+
+    [Range(0, 10_000_000)]
+    public int SendConfirmGrowthMinimum { get; set; } = 500;
+
     public ScheduleSettings Schedule { get; set; } = new();
 
     public DkimSettings Dkim { get; set; } = new();

@@ -16,6 +16,17 @@ public static class SubscriberStatus
 
 public sealed record Subscriber(long Id, string Email, string? Name, string Status, string Source, long HardBounces, DateTimeOffset CreatedAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? UnsubscribedAt);
 
+/// <summary>How many subscribers are active now, and how many the last sent issue went to (0 before the first).</summary>
+public sealed record Audience(long Active, long LastSent)
+{
+    /// <summary>
+    /// Grown by more than both <paramref name="percent"/> and <paramref name="minimum"/> since the last
+    /// issue: a send then waits for an editor to confirm the count (issue 15 item 11: an import of
+    /// the wrong, huge file must not reach the next send unseen).
+    /// </summary>
+    public bool Grew(int percent, int minimum) => Active - LastSent > minimum && Active * 100 > LastSent * (100 + percent);
+}
+
 /// <summary>What importing a row does to the subscriber list.</summary>
 public enum ImportOutcome
 {
@@ -66,6 +77,16 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition("SELECT status, COUNT(*) FROM subscribers GROUP BY status", cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Status, r => r.Count);
+    }
+
+    public async Task<Audience> AudienceAsync(CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT (SELECT COUNT(*) FROM subscribers WHERE status = 'active') AS Active,
+                   (SELECT COUNT(*) FROM deliveries WHERE issue_id = (SELECT id FROM issues WHERE state = 'sent' ORDER BY sent_at DESC LIMIT 1)) AS LastSent
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<Audience>(new CommandDefinition(sql, cancellationToken: cancellationToken));
     }
 
     /// <summary>Adds (or reactivates) a subscriber on an editor's word: active at once.</summary>
