@@ -243,7 +243,7 @@ public static class Texts
         ["renamed"] = "姓名变更",
         ["invalid"] = "无效",
         ["What the import does"] = "导入结果",
-        ["Only the first rows of each kind are shown."] = "每类只显示前若干行。",
+        ["Only the first rows are shown."] = "仅显示前 200 行。",
         ["Import"] = "导入",
         ["A list this long is imported in the background; its progress shows on this page."] = "名单较长,将在后台导入,进度显示在本页。",
         ["This import was applied or discarded already."] = "此次导入已执行或已丢弃。",

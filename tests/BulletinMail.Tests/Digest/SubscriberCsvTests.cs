@@ -62,6 +62,16 @@ public sealed class SubscriberCsvTests
     }
 
     [Theory]
+    [InlineData("邮箱\t姓名\nt@example.org\t张三\n")]
+    [InlineData("email;name\nt@example.org;张三\n")]
+    public void Read_InfersTheSeparator_AsTheSpreadsheetChoseIt(string csv)
+    {
+        var row = SubscriberCsv.Read(Encoding.UTF8.GetBytes(csv)).Rows.Single();
+
+        Assert.Equal(("t@example.org", "张三"), (row.Email, row.Name));
+    }
+
+    [Theory]
     [InlineData("address,who\na@example.org,x\n")]
     [InlineData("")]
     public void Read_NamesTheExpectedHeaders_WhenNoneMatches(string csv)
