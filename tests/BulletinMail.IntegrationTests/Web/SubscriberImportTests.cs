@@ -86,6 +86,23 @@ public sealed class SubscriberImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APreviewNobodyConfirmed_IsDroppedAfterADay()
+    {
+        var imports = Get<SubscriberImports>();
+        var old = await imports.KeepAsync("email\nold@example.org\n"u8.ToArray(), "old.csv", "test", CancellationToken.None);
+        await using (var connection = await Get<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE subscriber_imports SET created_at = @at WHERE token = @Token", new { at = DateTimeOffset.UtcNow.AddHours(-25), old.Token });
+        }
+
+        var recent = await imports.KeepAsync("email\nnew@example.org\n"u8.ToArray(), "new.csv", "test", CancellationToken.None);
+
+        Assert.Null(await imports.GetAsync(old.Token, CancellationToken.None));
+        Assert.False(File.Exists(Path.Combine(web.DataDirectory, "imports", $"{old.Token}.csv")));
+        Assert.True(File.Exists(Path.Combine(web.DataDirectory, "imports", $"{recent.Token}.csv")));
+    }
+
+    [Fact]
     public async Task Import_NamesTheExpectedHeaders_InTheUiLanguage()
     {
         using var client = await web.SignedInAsync();

@@ -53,6 +53,14 @@ public sealed partial class SubscriberImports(
         Directory.CreateDirectory(Folder);
         await File.WriteAllBytesAsync(PathOf(token), bytes, cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
+
+        // A preview nobody confirmed within a day is dropped: the file holds people's addresses.
+        foreach (var stale in await connection.QueryAsync<string>(new CommandDefinition(
+            "DELETE FROM subscriber_imports WHERE state = 'previewed' AND created_at < @before RETURNING token", new { before = time.GetUtcNow().AddDays(-1) }, cancellationToken: cancellationToken)))
+        {
+            File.Delete(PathOf(stale));
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO subscriber_imports (token, file_name, actor, state, total, invalid, created_at) VALUES (@token, @fileName, @actor, 'previewed', @total, @invalid, @now)",
             new { token, fileName = Path.GetFileName(fileName), actor, total = list.Rows.Count, invalid = list.Invalid.Count, now = time.GetUtcNow() },
