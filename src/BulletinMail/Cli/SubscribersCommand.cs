@@ -129,17 +129,17 @@ internal static class SubscribersCommand
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{Path.GetFileName(path)} ({preview.List.Charset}): {preview.List.Rows.Count + preview.List.Invalid.Count} rows\n");
-        text.Append(CultureInfo.InvariantCulture, $"  new: {preview.Of(ImportOutcome.Added).Count}\n");
-        text.Append(CultureInfo.InvariantCulture, $"  changed names: {preview.Of(ImportOutcome.Renamed).Count}\n");
-        text.Append(CultureInfo.InvariantCulture, $"  reactivated: {preview.Of(ImportOutcome.Reactivated).Count}\n");
-        text.Append(CultureInfo.InvariantCulture, $"  unchanged: {preview.Of(ImportOutcome.Unchanged).Count}\n");
-        text.Append(CultureInfo.InvariantCulture, $"  kept unsubscribed: {preview.Of(ImportOutcome.KeptUnsubscribed).Count}\n");
+        foreach (var outcome in Enum.GetValues<ImportOutcome>())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {ImportPreview.Describe(outcome)}: {preview.Of(outcome).Count}\n");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"  invalid: {preview.List.Invalid.Count}\n");
         foreach (var change in preview.Changes.Where(c => c.Outcome is not ImportOutcome.Unchanged))
         {
             var row = change.Row;
             text.Append(CultureInfo.InvariantCulture, $"line {row.Line}: {row.Email} ")
-                .Append(change.Outcome == ImportOutcome.Renamed ? $"name {change.OldName ?? "-"} -> {row.Name}" : $"{row.Name ?? "-"}: {Outcome(change.Outcome)}")
+                .Append(change.Outcome == ImportOutcome.Renamed ? $"name {change.OldName ?? "-"} -> {row.Name}" : $"{row.Name ?? "-"}: {ImportPreview.Describe(change.Outcome)}")
                 .Append('\n');
         }
 
@@ -150,11 +150,4 @@ internal static class SubscribersCommand
 
         return text.ToString();
     }
-
-    private static string Outcome(ImportOutcome outcome) => outcome switch
-    {
-        ImportOutcome.Added => "new",
-        ImportOutcome.Reactivated => "reactivated",
-        _ => "kept unsubscribed",
-    };
 }

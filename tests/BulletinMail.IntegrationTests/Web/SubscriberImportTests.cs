@@ -235,7 +235,7 @@ public sealed class SubscriberImportTests : IAsyncLifetime
             var (exit, stdout, _) = await CliProcess.RunAsync(data, null, "subscribers", "import", file, "--dry-run");
 
             Assert.Equal(0, exit);
-            ContainsAll(stdout, "(gb18030): 3 rows", "  new: 1\n", "  changed names: 1\n", "  invalid: 1\n",
+            ContainsAll(stdout, "(gb18030): 3 rows", "  new: 1\n", "  changed name: 1\n", "  invalid: 1\n",
                 "line 4: old@example.org name 旧名 -> 新名", "line 5: 'bad': not an e-mail address", "dry run: nothing was changed");
             var listed = await CliProcess.RunAsync(data, null, "subscribers", "list");
             Assert.DoesNotContain("new@example.org", listed.Stdout, StringComparison.Ordinal);

@@ -15,6 +15,16 @@ public sealed record SubscriberImport(
 public sealed record ImportPreview(SubscriberList List, IReadOnlyList<ImportChange> Changes)
 {
     public IReadOnlyList<ImportChange> Of(ImportOutcome outcome) => [.. Changes.Where(c => c.Outcome == outcome)];
+
+    /// <summary>What an import does to a row, in the preview's words (also keys of the UI's texts).</summary>
+    public static string Describe(ImportOutcome outcome) => outcome switch
+    {
+        ImportOutcome.Added => "new",
+        ImportOutcome.Renamed => "changed name",
+        ImportOutcome.Reactivated => "reactivated",
+        ImportOutcome.KeptUnsubscribed => "kept unsubscribed",
+        _ => "unchanged",
+    };
 }
 
 /// <summary>

@@ -61,16 +61,6 @@ public sealed class SubscribersModel(SubscriberStore subscribers, SubscriberImpo
         }
     }
 
-    /// <summary>What an import does to a row, in the preview's words (keys of the UI's texts).</summary>
-    public static string Describe(ImportOutcome outcome) => outcome switch
-    {
-        ImportOutcome.Added => "new",
-        ImportOutcome.Renamed => "changed name",
-        ImportOutcome.Reactivated => "reactivated",
-        ImportOutcome.KeptUnsubscribed => "kept unsubscribed",
-        _ => "unchanged",
-    };
-
     public async Task<IActionResult> OnPostAddAsync(string? email, string? name, CancellationToken cancellationToken)
     {
         try
