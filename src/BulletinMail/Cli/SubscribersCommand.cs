@@ -13,8 +13,9 @@ internal static class SubscribersCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "a CSV file with a header line email,name" };
-        var import = new Command("import", "Import subscribers from CSV (people who unsubscribed stay unsubscribed)") { file };
+        var file = new Argument<string>("FILE") { Description = "a CSV file whose header names the columns: email (or 邮箱, 电子邮件, 邮件地址) and name (or 姓名, 名称)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "print what the import would do, and change nothing" };
+        var import = new Command("import", "Import subscribers from CSV (people who unsubscribed stay unsubscribed; names are updated)") { file, dryRun };
         import.SetAction(async (parseResult, cancellationToken) =>
         {
             var path = parseResult.GetRequiredValue(file);
@@ -24,25 +25,25 @@ internal static class SubscribersCommand
             }
 
             await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken);
-            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            ImportResult result;
+            var imports = services.GetRequiredService<SubscriberImports>();
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
             try
             {
-                result = await services.GetRequiredService<SubscriberStore>().ImportCsvAsync(reader, $"import:{Path.GetFileName(path)}", CliContext.Actor, cancellationToken);
+                if (parseResult.GetValue(dryRun))
+                {
+                    await CliOutput.WriteTextAsync(Describe(path, await imports.PreviewAsync(SubscriberCsv.Read(bytes), cancellationToken)) + "dry run: nothing was changed\n", cancellationToken);
+                    return 0;
+                }
+
+                var done = await imports.ImportAsync(bytes, path, CliContext.Actor, cancellationToken);
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{done.Added} added, {done.Reactivated} reactivated, {done.Renamed} renamed, {done.Unchanged} already there, {done.KeptUnsubscribed} kept unsubscribed, {done.Invalid} skipped"));
+                return 0;
             }
             catch (InvalidDataException ex)
             {
                 throw new CliException($"{path}: {ex.Message}", ex);
             }
-
-            foreach (var line in result.Rejected)
-            {
-                await Console.Error.WriteLineAsync($"skipped {line}");
-            }
-
-            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Added} added, {result.Reactivated} reactivated, {result.Unchanged} already there, {result.KeptUnsubscribed} kept unsubscribed, {result.Rejected.Count} skipped"));
-            return 0;
         });
 
         var email = new Argument<string>("EMAIL");
@@ -121,5 +122,32 @@ internal static class SubscribersCommand
         });
 
         return new Command("subscribers", "The subscriber list") { import, add, remove, reactivate, list };
+    }
+
+    /// <summary>The preview of an import: counts, then each row that changes something or cannot be imported.</summary>
+    private static string Describe(string path, ImportPreview preview)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Path.GetFileName(path)} ({preview.List.Charset}): {preview.List.Rows.Count + preview.List.Invalid.Count} rows\n");
+        foreach (var outcome in Enum.GetValues<ImportOutcome>())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {ImportPreview.Describe(outcome)}: {preview.Of(outcome).Count}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"  invalid: {preview.List.Invalid.Count}\n");
+        foreach (var change in preview.Changes.Where(c => c.Outcome is not ImportOutcome.Unchanged))
+        {
+            var row = change.Row;
+            text.Append(CultureInfo.InvariantCulture, $"line {row.Line}: {row.Email} ")
+                .Append(change.Outcome == ImportOutcome.Renamed ? $"name {change.OldName ?? "-"} -> {row.Name}" : $"{row.Name ?? "-"}: {ImportPreview.Describe(change.Outcome)}")
+                .Append('\n');
+        }
+
+        foreach (var row in preview.List.Invalid)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"line {row.Line}: '{row.Email}': {row.Reason}\n");
+        }
+
+        return text.ToString();
     }
 }

@@ -97,6 +97,21 @@ public sealed class ScheduleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnIssueToAListThatGrewALot_WaitsForAnEditor_OnTheFifth()
+    {
+        await ReportFromBaodingAsync();
+        await Get<EntryStore>().SetStatusAsync([], "2016-06", EntryStore.Approved, "editor", CancellationToken.None);
+        await TickAtAsync(7, 3, 9);
+        Assert.True(await Get<DigestWorkflow>().ApproveAsync(new Period(2016, 6), "editor", CancellationToken.None));
+        var list = "email\n" + string.Concat(Enumerable.Range(0, 501).Select(i => $"r{i}@subscribers.example.org\n"));
+        await Get<SubscriberImports>().ImportAsync(System.Text.Encoding.UTF8.GetBytes(list), "list.csv", "editor", CancellationToken.None);
+
+        Assert.Equal(["send 2016-06: issue 1 not sent: the active subscribers grew from 0 to 502 since the last issue; an editor confirms the count on the bulletin page"], await TickAtAsync(7, 5, 9));
+        Assert.Empty(await OutboxAsync("第1期("));
+        Assert.Equal(IssueState.Approved, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task ASchedule_MissedWhileTheWorkerWasDown_RunsOnceWhenItReturns()
     {
         await DisposeAsync();

@@ -306,7 +306,7 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
             csv.Append(CultureInfo.InvariantCulture, $"{address},读者{address[6..10]}\n");
         }
 
-        var result = await Get<SubscriberStore>().ImportCsvAsync(new StringReader(csv.ToString()), "test", "test", CancellationToken.None);
+        var result = await Get<SubscriberImports>().ImportAsync(Encoding.UTF8.GetBytes(csv.ToString()), "test.csv", "test", CancellationToken.None);
         Assert.Equal(count, result.Added);
         return addresses;
     }

@@ -91,11 +91,4 @@ public sealed class HouseStyleTests
         Assert.Equal("近日,召开会议", Clause(null, null, "approximate").ToString());
         Assert.Equal("召开会议", Clause(null, null, "undated").ToString());
     }
-
-    [Theory]
-    [InlineData("email,name", new[] { "email", "name" })]
-    [InlineData("a@b.org,\"王, 五\"", new[] { "a@b.org", "王, 五" })]
-    [InlineData("a@b.org,\"say \"\"hi\"\"\"", new[] { "a@b.org", "say \"hi\"" })]
-    [InlineData("\uFEFFemail,name\r", new[] { "email", "name" })]
-    public void CsvRecords(string line, string[] fields) => Assert.Equal(fields, Csv.ReadRecord(line));
 }

@@ -69,6 +69,17 @@ public sealed class DigestOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SenderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A confirmed subscriber import of more rows than this runs as a background job with its progress on the subscribers page.</summary>
+    [Range(1, 10_000_000)]
+    public int ImportJobThreshold { get; set; } = 5_000;
+
+    /// <summary>A send from the web page waits for an editor to confirm the number of active subscribers when it grew by more than this percentage, and by more than <see cref="SendConfirmGrowthMinimum"/>, since the last sent issue.</summary>
+    [Range(0, 10_000)]
+    public int SendConfirmGrowthPercent { get; set; } = 20;
+
+    [Range(0, 10_000_000)]
+    public int SendConfirmGrowthMinimum { get; set; } = 500;
+
     public ScheduleSettings Schedule { get; set; } = new();
 
     public DkimSettings Dkim { get; set; } = new();

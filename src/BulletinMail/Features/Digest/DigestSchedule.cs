@@ -25,6 +25,7 @@ public sealed partial class DigestSchedule(
     DigestWorkflow workflow,
     IssueStore issues,
     BulletinSender sender,
+    SubscriberStore subscribers,
     BulletinMessages messages,
     OutgoingMail outgoing,
     IOptions<DigestOptions> options,
@@ -162,6 +163,13 @@ public sealed partial class DigestSchedule(
         {
             // Not approved in time: it waits for an editor, who sends it from the digest page or the shell.
             return issue is null ? "no issue compiled: not sent" : $"issue {issue.Number} not approved: not sent";
+        }
+
+        // Issue 15 item 11: a list that grew a lot since the last issue is sent by an editor who confirmed its count, never by the calendar.
+        var audience = await subscribers.AudienceAsync(cancellationToken);
+        if (issue.State is IssueState.Draft or IssueState.Approved && audience.Grew(options.Value.SendConfirmGrowthPercent, options.Value.SendConfirmGrowthMinimum))
+        {
+            return $"issue {issue.Number} not sent: the active subscribers grew from {audience.LastSent} to {audience.Active} since the last issue; an editor confirms the count on the bulletin page";
         }
 
         var report = await sender.SendAsync(period.ToString(), "schedule", null, cancellationToken);

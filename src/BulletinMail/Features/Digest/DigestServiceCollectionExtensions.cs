@@ -15,6 +15,7 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<IssueStore>();
         services.AddSingleton<EditorialStore>();
         services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<SubscriberImports>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<BulletinMessages>();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using BulletinMail.Data;
 using BulletinMail.Features.Review;
 using Dapper;
@@ -15,8 +16,29 @@ public static class SubscriberStatus
 
 public sealed record Subscriber(long Id, string Email, string? Name, string Status, string Source, long HardBounces, DateTimeOffset CreatedAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? UnsubscribedAt);
 
-/// <summary>What an import did.</summary>
-public sealed record ImportResult(int Added, int Reactivated, int Unchanged, int KeptUnsubscribed, IReadOnlyList<string> Rejected);
+/// <summary>How many subscribers are active now, and how many the last sent issue went to (0 before the first).</summary>
+public sealed record Audience(long Active, long LastSent)
+{
+    /// <summary>
+    /// Grown by more than both <paramref name="percent"/> and <paramref name="minimum"/> since the last
+    /// issue: a send then waits for an editor to confirm the count (issue 15 item 11: an import of
+    /// the wrong, huge file must not reach the next send unseen).
+    /// </summary>
+    public bool Grew(int percent, int minimum) => Active - LastSent > minimum && Active * 100 > LastSent * (100 + percent);
+}
+
+/// <summary>What importing a row does to the subscriber list.</summary>
+public enum ImportOutcome
+{
+    Added,
+    Reactivated,
+    Renamed,
+    Unchanged,
+    KeptUnsubscribed,
+}
+
+/// <summary>A row of an import and what it does; <see cref="OldName"/> is the name it replaces.</summary>
+public sealed record ImportChange(SubscriberRow Row, ImportOutcome Outcome, string? OldName);
 
 /// <summary>The subscriber list. Addresses are kept lower-cased and unique; nobody is deleted (deliveries refer to them).</summary>
 public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvider time)
@@ -57,6 +79,16 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
         return rows.ToDictionary(r => r.Status, r => r.Count);
     }
 
+    public async Task<Audience> AudienceAsync(CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT (SELECT COUNT(*) FROM subscribers WHERE status = 'active') AS Active,
+                   (SELECT COUNT(*) FROM deliveries WHERE issue_id = (SELECT id FROM issues WHERE state = 'sent' ORDER BY sent_at DESC LIMIT 1)) AS LastSent
+            """;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<Audience>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Adds (or reactivates) a subscriber on an editor's word: active at once.</summary>
     /// <exception cref="ArgumentException">Not an e-mail address.</exception>
     public async Task<Subscriber> AddAsync(string email, string? name, string source, string actor, CancellationToken cancellationToken)
@@ -66,51 +98,96 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
     }
 
     /// <summary>
-    /// Imports a CSV list (a header line <c>email,name</c>): new addresses become active; people who
-    /// unsubscribed stay unsubscribed (an old list must not undo their choice).
+    /// What importing each row would do, against the list as it stands: nothing is changed.
+    /// Addresses are looked up a batch at a time, so a list of any size previews in bounded memory per batch.
     /// </summary>
-    public async Task<ImportResult> ImportCsvAsync(TextReader csv, string source, string actor, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ImportChange>> PreviewImportAsync(IReadOnlyList<SubscriberRow> rows, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(csv);
-        var header = Csv.ReadRecord(await csv.ReadLineAsync(cancellationToken));
-        var emailColumn = header.FindIndex(h => h.Trim().Equals("email", StringComparison.OrdinalIgnoreCase));
-        var nameColumn = header.FindIndex(h => h.Trim().Equals("name", StringComparison.OrdinalIgnoreCase));
-        if (emailColumn < 0)
+        ArgumentNullException.ThrowIfNull(rows);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var changes = new List<ImportChange>(rows.Count);
+        foreach (var batch in rows.Chunk(500))
         {
-            throw new InvalidDataException("the CSV has no header line with an email column (expected: email,name)");
+            var existing = (await connection.QueryAsync<Subscriber>(new CommandDefinition(
+                $"SELECT {Columns} FROM subscribers WHERE email IN @emails", new { emails = batch.Select(r => Normalize(r.Email)).ToList() }, cancellationToken: cancellationToken)))
+                .ToDictionary(s => s.Email, StringComparer.Ordinal);
+            changes.AddRange(batch.Select(row => Classify(existing.GetValueOrDefault(Normalize(row.Email)), row)));
         }
 
-        int added = 0, reactivated = 0, unchanged = 0, kept = 0;
-        var rejected = new List<string>();
-        var line = 1;
-        while (await csv.ReadLineAsync(cancellationToken) is { } text)
+        return changes;
+    }
+
+    /// <summary>
+    /// Imports rows of a list in the caller's transaction, keyed by address, so importing the same
+    /// rows again changes nothing: new addresses become active, a pending or suspended subscriber
+    /// becomes active, an active one takes the list's name; people who unsubscribed stay unsubscribed
+    /// and untouched (an old list must not undo their choice). Each change is audited.
+    /// </summary>
+    public async Task<IReadOnlyList<ImportChange>> ImportAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<SubscriberRow> rows, string source, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(rows);
+        var now = time.GetUtcNow();
+        var changes = new List<ImportChange>(rows.Count);
+        foreach (var row in rows)
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
+            var address = Normalize(row.Email);
+            var existing = await connection.QuerySingleOrDefaultAsync<Subscriber>(new CommandDefinition(
+                $"SELECT {Columns} FROM subscribers WHERE email = @address", new { address }, transaction, cancellationToken: cancellationToken));
+            var change = Classify(existing, row);
+            changes.Add(change);
+            var id = change.Outcome switch
             {
-                continue;
-            }
-
-            var fields = Csv.ReadRecord(text);
-            var email = emailColumn < fields.Count ? fields[emailColumn].Trim() : string.Empty;
-            if (!IsAddress(email))
+                ImportOutcome.Added => await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "INSERT INTO subscribers (email, name, status, source, created_at, confirmed_at) VALUES (@address, @Name, 'active', @source, @now, @now) RETURNING id",
+                    new { address, row.Name, source, now }, transaction, cancellationToken: cancellationToken)),
+                ImportOutcome.Reactivated or ImportOutcome.Renamed => await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "UPDATE subscribers SET status = 'active', name = COALESCE(@Name, name), hard_bounces = 0, confirmed_at = CASE WHEN status = 'active' THEN confirmed_at ELSE @now END WHERE id = @Id RETURNING id",
+                    new { row.Name, now, existing!.Id }, transaction, cancellationToken: cancellationToken)),
+                _ => (long?)null,
+            };
+            if (id is not null)
             {
-                rejected.Add($"line {line}: '{email}' is not an e-mail address");
-                continue;
-            }
-
-            var name = nameColumn >= 0 && nameColumn < fields.Count ? fields[nameColumn].Trim() : null;
-            var (_, outcome) = await UpsertAsync(email, name, SubscriberStatus.Active, source, reactivateUnsubscribed: false, actor, cancellationToken);
-            switch (outcome)
-            {
-                case Upsert.Added: added++; break;
-                case Upsert.Changed: reactivated++; break;
-                case Upsert.KeptUnsubscribed: kept++; break;
-                default: unchanged++; break;
+                await EntryStore.AuditAsync(connection, transaction, actor, change.Outcome == ImportOutcome.Renamed ? "subscriber.renamed" : "subscriber.active", "subscriber", id,
+                    existing is null ? null : new { existing.Status, existing.Name }, new { Status = SubscriberStatus.Active, Name = row.Name ?? existing?.Name, Source = source }, now, cancellationToken);
             }
         }
 
-        return new ImportResult(added, reactivated, unchanged, kept, rejected);
+        return changes;
+    }
+
+    private static ImportChange Classify(Subscriber? existing, SubscriberRow row)
+    {
+        var outcome = existing switch
+        {
+            null => ImportOutcome.Added,
+            { Status: SubscriberStatus.Unsubscribed } => ImportOutcome.KeptUnsubscribed,
+            { Status: not SubscriberStatus.Active } => ImportOutcome.Reactivated,
+            _ when row.Name is not null && row.Name != existing.Name => ImportOutcome.Renamed,
+            _ => ImportOutcome.Unchanged,
+        };
+        return new ImportChange(row, outcome, existing?.Name);
+    }
+
+    /// <summary>An editor corrects a subscriber's name (none: no name); audited.</summary>
+    /// <returns>False when there is no such subscriber.</returns>
+    public async Task<bool> RenameAsync(string email, string? name, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var before = await connection.QuerySingleOrDefaultAsync<Subscriber>(new CommandDefinition(
+            $"SELECT {Columns} FROM subscribers WHERE email = @email", new { email = Normalize(email) }, transaction, cancellationToken: cancellationToken));
+        if (before is null)
+        {
+            return false;
+        }
+
+        var after = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE subscribers SET name = @after WHERE id = @Id", new { after, before.Id }, transaction, cancellationToken: cancellationToken));
+        await EntryStore.AuditAsync(connection, transaction, actor, "subscriber.renamed", "subscriber", before.Id, new { before.Name }, new { Name = after }, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>A subscription that waits for its confirmation (double opt-in); an active subscriber stays active.</summary>
@@ -242,58 +319,5 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
         await EntryStore.AuditAsync(connection, transaction, actor, $"subscriber.{status}", "subscriber", id, null, new { Status = status }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
-    }
-}
-
-/// <summary>Just enough CSV for a subscriber list: commas, double quotes, doubled quotes inside them.</summary>
-internal static class Csv
-{
-    public static List<string> ReadRecord(string? line)
-    {
-        var fields = new List<string>();
-        if (line is null)
-        {
-            return fields;
-        }
-
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString().TrimEnd('\r'));
-        fields[0] = fields[0].TrimStart('\uFEFF'); // a BOM from spreadsheet exports
-        return fields;
     }
 }

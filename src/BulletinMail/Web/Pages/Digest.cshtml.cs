@@ -3,6 +3,7 @@ using BulletinMail.Features.Parsing;
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Web.Pages;
 
@@ -16,7 +17,9 @@ public sealed class DigestModel(
     DeliveryStore deliveries,
     DigestWorkflow workflow,
     IBackgroundJobClient jobs,
-    DisplayFormat format) : PageModel
+    DisplayFormat format,
+    SubscriberStore subscribers,
+    IOptions<DigestOptions> options) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Period { get; set; }
@@ -29,6 +32,9 @@ public sealed class DigestModel(
     public string? Paused { get; private set; }
 
     public IReadOnlyList<Editorial> Editorials { get; private set; } = [];
+
+    /// <summary>The subscriber count a first send must have confirmed, when it grew a lot since the last issue; else null.</summary>
+    public Audience? ToConfirm { get; private set; }
 
     [TempData]
     public string? Notice { get; set; }
@@ -43,6 +49,13 @@ public sealed class DigestModel(
         Counts = Issue is null ? Counts : await deliveries.CountsAsync(Issue.Id, cancellationToken);
         Paused = Issue is null ? null : await deliveries.PausedAsync(Issue.Id, cancellationToken);
         Editorials = await editorials.ListAsync(Period, cancellationToken);
+        ToConfirm = Issue is { State: IssueState.Approved } ? await GrownAudienceAsync(cancellationToken) : null;
+    }
+
+    private async Task<Audience?> GrownAudienceAsync(CancellationToken cancellationToken)
+    {
+        var audience = await subscribers.AudienceAsync(cancellationToken);
+        return audience.Grew(options.Value.SendConfirmGrowthPercent, options.Value.SendConfirmGrowthMinimum) ? audience : null;
     }
 
     public async Task<IActionResult> OnPostEditorialsAsync(string[] heading, string[] markdown, CancellationToken cancellationToken)
@@ -110,12 +123,18 @@ public sealed class DigestModel(
     /// Starts (or resumes) sending in the background; the issue's state and lease make a second
     /// click harmless. A paused send is resumed: the editor says its cause is fixed.
     /// </summary>
-    public async Task<IActionResult> OnPostSendAsync(bool failed, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostSendAsync(bool failed, long? confirmCount, CancellationToken cancellationToken)
     {
         var period = ChosenPeriod();
         if (await issues.GetAsync(period.ToString(), cancellationToken) is not { State: IssueState.Approved or IssueState.Sending or IssueState.Sent } issue)
         {
             Error = Texts.T("Approve the issue first.");
+            return Back(period);
+        }
+
+        if (issue.State == IssueState.Approved && await GrownAudienceAsync(cancellationToken) is { } grown && confirmCount != grown.Active)
+        {
+            Error = Texts.T("Confirm the number of subscribers to send to.");
             return Back(period);
         }
 

@@ -1,12 +1,38 @@
 using BulletinMail.Features.Digest;
+using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BulletinMail.Web.Pages;
 
-/// <summary>The subscriber list: add, remove, import a CSV file (email,name).</summary>
-public sealed class SubscribersModel(SubscriberStore subscribers) : PageModel
+/// <summary>The subscriber list: add, rename, remove; import a CSV file after its preview.</summary>
+[RequestSizeLimit(MaxUpload)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
+public sealed class SubscribersModel(SubscriberStore subscribers, SubscriberImports imports, IBackgroundJobClient jobs) : PageModel
 {
+    // A list of a few hundred thousand subscribers is some 30 MB: above Kestrel's default limit.
+    private const int MaxUpload = 64 * 1024 * 1024;
+
+    /// <summary>The token of the import to preview.</summary>
+    [BindProperty(Name = "import", SupportsGet = true)]
+    public string? ImportToken { get; set; }
+
+    /// <summary>The import being previewed, and what it would do.</summary>
+    public SubscriberImport? Pending { get; private set; }
+
+    public ImportPreview? Preview { get; private set; }
+
+    /// <summary>The address of the subscriber whose name is being edited.</summary>
+    [BindProperty(Name = "edit", SupportsGet = true)]
+    public string? EditEmail { get; set; }
+
+    public Subscriber? Editing { get; private set; }
+
+    public int JobThreshold => imports.JobThreshold;
+
+    /// <summary>Imports running in the background, and the latest finished one.</summary>
+    public IReadOnlyList<SubscriberImport> Imports { get; private set; } = [];
+
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
@@ -26,6 +52,13 @@ public sealed class SubscribersModel(SubscriberStore subscribers) : PageModel
     {
         Rows = await subscribers.ListAsync(string.IsNullOrEmpty(Status) ? null : Status, cancellationToken);
         Counts = await subscribers.CountsAsync(cancellationToken);
+        Imports = await imports.RecentAsync(cancellationToken);
+        Editing = string.IsNullOrEmpty(EditEmail) ? null : await subscribers.FindAsync(EditEmail, cancellationToken);
+        if (await imports.GetAsync(ImportToken, cancellationToken) is { State: SubscriberImports.Previewed } pending)
+        {
+            Pending = pending;
+            Preview = await imports.PreviewAsync(pending, cancellationToken);
+        }
     }
 
     public async Task<IActionResult> OnPostAddAsync(string? email, string? name, CancellationToken cancellationToken)
@@ -70,6 +103,7 @@ public sealed class SubscribersModel(SubscriberStore subscribers) : PageModel
         return Redirect("/subscribers");
     }
 
+    /// <summary>Keeps the uploaded list and shows what it would do; nothing changes before the editor confirms.</summary>
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
@@ -78,17 +112,60 @@ public sealed class SubscribersModel(SubscriberStore subscribers) : PageModel
             return Redirect("/subscribers");
         }
 
-        using var reader = new StreamReader(file.OpenReadStream(), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var bytes = new MemoryStream();
+        await file.CopyToAsync(bytes, cancellationToken);
         try
         {
-            var result = await subscribers.ImportCsvAsync(reader, $"import:{Path.GetFileName(file.FileName)}", WebApp.Actor(User), cancellationToken);
-            Notice = $"{result.Added} {Texts.T("added")}, {result.Reactivated} {Texts.T("reactivated")}, {result.Unchanged} {Texts.T("unchanged")}, {result.KeptUnsubscribed} {Texts.T("kept unsubscribed")}, {result.Rejected.Count} {Texts.T("skipped")}";
+            var kept = await imports.KeepAsync(bytes.ToArray(), file.FileName, WebApp.Actor(User), cancellationToken);
+            return Redirect($"/subscribers?import={kept.Token}");
         }
         catch (InvalidDataException ex)
         {
-            Error = ex.Message;
+            Error = Texts.T(ex.Message);
+            return Redirect("/subscribers");
+        }
+    }
+
+    /// <summary>Applies a previewed import: a small one at once, a big one as a job whose progress the page shows.</summary>
+    public async Task<IActionResult> OnPostConfirmAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(token, cancellationToken) is not { State: SubscriberImports.Previewed } import || !await imports.ConfirmAsync(import.Token, cancellationToken))
+        {
+            Error = Texts.T("This import was applied or discarded already.");
+            return Redirect("/subscribers");
         }
 
+        if (import.Total > imports.JobThreshold)
+        {
+            jobs.Enqueue<SubscriberImports>(job => job.RunAsync(import.Token, CancellationToken.None));
+            Notice = Texts.T("The import runs in the background; its progress is shown below.");
+            return Redirect("/subscribers");
+        }
+
+        await imports.RunAsync(import.Token, cancellationToken);
+        var done = (await imports.GetAsync(import.Token, cancellationToken))!;
+        Notice = $"{done.Added} {Texts.T("added")}, {done.Renamed} {Texts.T("renamed")}, {done.Reactivated} {Texts.T("reactivated")}, {done.Unchanged} {Texts.T("unchanged")}, {done.KeptUnsubscribed} {Texts.T("kept unsubscribed")}, {done.Invalid} {Texts.T("skipped")}";
+        return Redirect("/subscribers");
+    }
+
+    public async Task<IActionResult> OnPostDiscardAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(token, cancellationToken) is { } import)
+        {
+            await imports.DiscardAsync(import.Token, cancellationToken);
+        }
+
+        return Redirect("/subscribers");
+    }
+
+    public async Task<IActionResult> OnPostRenameAsync(string email, string? name, CancellationToken cancellationToken)
+    {
+        if (!await subscribers.RenameAsync(email ?? string.Empty, name, WebApp.Actor(User), cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Notice = $"{SubscriberStore.Normalize(email!)}: {Texts.T("Saved.")}";
         return Redirect("/subscribers");
     }
 }
