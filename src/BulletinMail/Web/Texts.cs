@@ -84,6 +84,17 @@ public static class Texts
         ["recently"] = "近日",
         ["The date is not one this parser reads, or the end is before the start."] = "无法识别该日期,或结束日期早于开始日期。",
         ["The text cannot be empty."] = "内容不能为空。",
+        ["Periods with work"] = "有待办的期间",
+        ["entries approved."] = "条已通过。",
+        ["entries put back as they were."] = "条已恢复为原状态。",
+        ["Undo"] = "撤销",
+        ["What is waiting"] = "待办事项",
+        ["Entries to review"] = "待审条目",
+        ["units have not reported"] = "个单位尚未报送",
+        ["Next scheduled send"] = "下次定时发送",
+        ["not compiled yet"] = "尚未编排",
+        ["none"] = "无",
+        ["Nothing to undo."] = "没有可撤销的操作。",
 
         // Parser warnings
         ["no-date"] = "无日期",
