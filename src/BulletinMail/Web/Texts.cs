@@ -148,6 +148,15 @@ public static class Texts
         ["duplicate"] = "重复",
         ["received"] = "已收到",
         ["period (optional)"] = "期间(可选)",
+        ["This submission cannot be assigned to a unit: it has no sender address, or it is not held."] = "此报送无法指定单位:没有发件地址,或不在待处理状态。",
+        ["Releasing this submission would hold it again: assign a unit or discard it."] = "放行后仍会被扣留:请指定单位或丢弃。",
+        ["Mail from"] = "今后来自",
+        ["now goes straight to"] = "的邮件直接归入",
+        ["read as the report of"] = "已作为以下单位的报告读入:",
+        ["entries wait in the queue."] = "条待审。",
+        ["discarded; the original is kept."] = "已丢弃,原件仍保留。",
+        ["still"] = "仍为",
+        ["not found"] = "未找到",
 
         // Units
         ["Reported"] = "已报送",

@@ -1,5 +1,9 @@
+using System.Net;
+using System.Text;
 using BulletinMail.Data;
+using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -101,5 +105,47 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.Equal("pending", await page.InputValueAsync(".filters select[name=status]"));
         Assert.Equal(shown, await page.Locator("[data-entry]").CountAsync());
         Assert.Equal(entry.Text, (await Entries.GetAsync(entry.Id, CancellationToken.None))!.Text);
+    }
+
+    [Fact]
+    public async Task HeldMail_OffersOnlyWhatFits_SaysWhatEachActionDid_InChinese()
+    {
+        const string stranger = "new-secretary@baoding.example.org";
+        await web.DeliverAsync(Reports.Plain(stranger, "保定市科协2016年6月工作情况", "6月3日,召开理事会;6月5日,举办科普日活动。"));
+        await MaildirMailbox.DeliverAsync(web.Maildir, Encoding.UTF8.GetBytes("Subject: ????\r\n\r\n\u0001\u0002 garbage ����\r\n"), CancellationToken.None);
+        await web.Services.GetRequiredService<IngestPoller>().PollAsync(null, CancellationToken.None);
+        var waiting = await web.Services.GetRequiredService<SubmissionStore>().ListAsync(null, SubmissionStatus.Held, CancellationToken.None);
+        var report = waiting.Single(s => s.FromAddress == stranger);
+        var garbage = waiting.Single(s => s.FromAddress is null);
+
+        var page = await chromium.SignedInPageAsync(web, "/held", "zh-CN");
+        var reportRow = page.Locator($"#s{report.Id}");
+        var garbageRow = page.Locator($"#s{garbage.Id}");
+        await Assertions.Expect(reportRow.Locator(".reason")).ToContainTextAsync("未知发件人 " + stranger);
+        await Assertions.Expect(reportRow.Locator("input[name=remember]")).Not.ToBeCheckedAsync();
+        Assert.Equal(0, await reportRow.Locator("form[action*=release]").CountAsync()); // it would only be held again
+        await Assertions.Expect(garbageRow.Locator(".reason")).ToContainTextAsync("无法读取发件人地址");
+        Assert.Equal(0, await garbageRow.Locator("input[name=unit], input[name=remember], form[action*=release]").CountAsync());
+        Assert.Equal(1, await garbageRow.Locator("form[action*=discard]").CountAsync());
+        await ChromiumFixture.ScreenshotAsync(page, "held.png");
+
+        // Nor does the server take an action the page does not offer.
+        using (var client = await web.SignedInAsync())
+        {
+            var refused = await WebHarness.PostFormAsync(client, "/held", "/held?handler=assign", new Dictionary<string, string> { ["id"] = $"{garbage.Id}", ["unit"] = "保定市", ["remember"] = "true" });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        // Assigned (the sender not remembered), the report is read and the notice says so.
+        await reportRow.Locator("input[name=unit]").FillAsync("保定市");
+        await reportRow.Locator("button.primary").ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("已作为以下单位的报告读入: 保定市 (2016-06), 2 条待审。");
+        Assert.Equal(SubmissionStatus.Parsed, (await web.Services.GetRequiredService<SubmissionStore>().GetAsync(report.Id, CancellationToken.None))!.Status);
+        var registry = await web.Services.GetRequiredService<UnitStore>().LoadAsync(web.Services.GetRequiredService<UnitRegistry>().Sections, CancellationToken.None);
+        Assert.Null(registry.FindBySender(stranger));
+
+        await garbageRow.Locator("input[name=reason]").FillAsync("乱码");
+        await garbageRow.Locator("button").ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync($"报送 {garbage.Id}: 已丢弃,原件仍保留。");
     }
 }
