@@ -176,6 +176,9 @@ public static class Texts
         ["Edit unit"] = "编辑单位",
         ["units have reported"] = "个单位已报送",
         ["Reminder sent to"] = "已发送提醒:",
+        ["a reminder was already sent today, at"] = "今天已发送过提醒,时间",
+        ["Send another?"] = "要再发一次吗?",
+        ["Send another reminder"] = "再发一次提醒",
         ["entries"] = "条",
 
         // Audit
@@ -227,6 +230,10 @@ public static class Texts
         ["failed deliveries queued again"] = "封失败邮件已重新排队",
         ["Sending has started."] = "已开始发送。",
         ["Sending resumed."] = "已恢复发送。",
+        ["Send now"] = "确认发送",
+        ["active subscribers"] = "位有效订阅者",
+        ["failed deliveries"] = "封失败的邮件",
+        ["deliveries still pending"] = "封待发邮件",
         ["Replaced by"] = "已被替换为",
         ["a corrected report replying to this one."] = "(回复本报告的更正稿)。",
         ["Compare side by side"] = "并排比较",

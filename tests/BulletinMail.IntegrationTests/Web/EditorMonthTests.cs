@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using BulletinMail.Data;
+using BulletinMail.Features.Digest;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
@@ -147,5 +148,56 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         await garbageRow.Locator("input[name=reason]").FillAsync("乱码");
         await garbageRow.Locator("button").ClickAsync();
         await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync($"报送 {garbage.Id}: 已丢弃,原件仍保留。");
+    }
+
+    [Fact]
+    public async Task SendingTheBulletin_SaysToWhomAndHowMany_AndAsksOnce()
+    {
+        await web.ImportBulletinAsync();
+        await Entries.SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
+        var readers = Enumerable.Range(1, 7).Select(i => $"reader{i}@example.org").ToList();
+        foreach (var reader in readers)
+        {
+            await web.Services.GetRequiredService<SubscriberStore>().AddAsync(reader, null, "test", "test", CancellationToken.None);
+        }
+
+        var workflow = web.Services.GetRequiredService<DigestWorkflow>();
+        await workflow.CompileAsync(new Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+        await workflow.ApproveAsync(new Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+
+        var page = await chromium.SignedInPageAsync(web, "/digest?period=2016-06");
+        await page.ClickAsync("button[formaction$='handler=send']");
+        var confirm = page.Locator("#confirm-send");
+        await Assertions.Expect(confirm).ToContainTextAsync("7 active subscribers");
+        await Assertions.Expect(confirm).ToContainTextAsync("reader1@example.org, reader2@example.org");
+        var issues = web.Services.GetRequiredService<IssueStore>();
+        Assert.Equal(IssueState.Approved, (await issues.GetAsync("2016-06", CancellationToken.None))!.State); // nothing sent yet
+
+        await confirm.Locator("button.primary").ClickAsync();
+        await web.WaitUntilSentAsync("2016-06");
+    }
+
+    [Fact]
+    public async Task ASecondReminderTheSameDay_IsAskedAboutFirst()
+    {
+        await web.Services.GetRequiredService<UnitStore>().AddAsync("测试单位", null, ["secretary@test-unit.example.org"], CancellationToken.None);
+        async Task<long> RemindersAsync()
+        {
+            await using var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None);
+            return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reminders WHERE unit = '测试单位'");
+        }
+
+        var page = await chromium.SignedInPageAsync(web, "/units?period=2016-06");
+        var button = page.Locator("button[form=remind][value='测试单位']");
+        await button.ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Reminder sent to 测试单位");
+        Assert.Equal(1, await RemindersAsync());
+
+        await button.ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-remind")).ToContainTextAsync("测试单位: a reminder was already sent today");
+        Assert.Equal(1, await RemindersAsync());
+        await page.ClickAsync("#confirm-remind button.primary");
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Reminder sent to 测试单位");
+        Assert.Equal(2, await RemindersAsync());
     }
 }

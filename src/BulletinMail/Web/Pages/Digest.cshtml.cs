@@ -15,6 +15,7 @@ public sealed class DigestModel(
     EditorialStore editorials,
     DeliveryStore deliveries,
     DigestWorkflow workflow,
+    SubscriberStore subscribers,
     IBackgroundJobClient jobs,
     DisplayFormat format) : PageModel
 {
@@ -29,6 +30,9 @@ public sealed class DigestModel(
     public string? Paused { get; private set; }
 
     public IReadOnlyList<Editorial> Editorials { get; private set; } = [];
+
+    /// <summary>Set when a send asks for confirmation: who would get the issue, and how many.</summary>
+    public SendConfirmation? Confirm { get; private set; }
 
     [TempData]
     public string? Notice { get; set; }
@@ -108,15 +112,24 @@ public sealed class DigestModel(
 
     /// <summary>
     /// Starts (or resumes) sending in the background; the issue's state and lease make a second
-    /// click harmless. A paused send is resumed: the editor says its cause is fixed.
+    /// click harmless. A paused send is resumed: the editor says its cause is fixed. Mail to every
+    /// subscriber cannot be taken back, so the first POST only shows who and how many, and asks
+    /// (issue 12); the second, with <paramref name="confirm"/>, sends.
     /// </summary>
-    public async Task<IActionResult> OnPostSendAsync(bool failed, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostSendAsync(bool failed, bool confirm, CancellationToken cancellationToken)
     {
         var period = ChosenPeriod();
         if (await issues.GetAsync(period.ToString(), cancellationToken) is not { State: IssueState.Approved or IssueState.Sending or IssueState.Sent } issue)
         {
             Error = Texts.T("Approve the issue first.");
             return Back(period);
+        }
+
+        if (!confirm)
+        {
+            await OnGetAsync(cancellationToken);
+            Confirm = await ConfirmationAsync(issue, failed, cancellationToken);
+            return Page();
         }
 
         if (failed)
@@ -140,6 +153,23 @@ public sealed class DigestModel(
         jobs.Enqueue<DigestJobs>(job => job.SendAsync(p, actor, CancellationToken.None));
         Notice ??= Texts.T("Sending has started.");
         return Back(period);
+    }
+
+    // Who a send would mail: every active subscriber for a first send, else the deliveries it would retry or finish.
+    private async Task<SendConfirmation> ConfirmationAsync(Issue issue, bool failed, CancellationToken cancellationToken)
+    {
+        if (failed)
+        {
+            return new SendConfirmation(Texts.T("failed deliveries"), Counts.Failed, [], failed);
+        }
+
+        if (issue.State != IssueState.Approved)
+        {
+            return new SendConfirmation(Texts.T("deliveries still pending"), Counts.Pending, [], failed);
+        }
+
+        var active = await subscribers.ListAsync(SubscriberStatus.Active, cancellationToken);
+        return new SendConfirmation(Texts.T("active subscribers"), active.Count, [.. active.Take(SendConfirmation.SampleSize).Select(s => s.Email)], failed);
     }
 
     private Period ChosenPeriod() => format.PeriodOrDefault(Period);
