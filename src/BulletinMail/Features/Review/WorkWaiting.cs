@@ -22,9 +22,10 @@ public sealed class WorkWaiting(DbConnectionFactory connections)
     public async Task<WaitingWork> LoadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var periods = await connection.QueryAsync<PeriodWork>(new CommandDefinition(
+        // Read as a tuple: an empty result has no column types that a record's constructor would match.
+        var periods = await connection.QueryAsync<(string Period, long Pending, long Held)>(new CommandDefinition(
             """
-            SELECT period AS Period, SUM(pending) AS Pending, SUM(held) AS Held FROM (
+            SELECT period, SUM(pending), SUM(held) FROM (
                 SELECT period, 1 AS pending, 0 AS held FROM entries WHERE status = 'pending'
                 UNION ALL
                 SELECT period, 0 AS pending, 1 AS held FROM submissions WHERE status = 'held' AND period IS NOT NULL)
@@ -34,6 +35,6 @@ public sealed class WorkWaiting(DbConnectionFactory connections)
         var mail = (await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition(
             "SELECT status, COUNT(*) FROM submissions WHERE status IN ('held', 'quarantined') GROUP BY status",
             cancellationToken: cancellationToken))).ToDictionary(r => r.Status, r => r.Count);
-        return new WaitingWork([.. periods], mail.GetValueOrDefault("held"), mail.GetValueOrDefault("quarantined"));
+        return new WaitingWork([.. periods.Select(p => new PeriodWork(p.Period, p.Pending, p.Held))], mail.GetValueOrDefault("held"), mail.GetValueOrDefault("quarantined"));
     }
 }
