@@ -51,6 +51,20 @@ public sealed class ChromiumFixture : IAsyncLifetime
         Assert.True(new FileInfo(shot).Length > 10_000);
     }
 
+    /// <summary>Screenshots at a laptop's width and a phone's (<c>NAME-1366.png</c>, <c>NAME-390.png</c>), the viewport put back after.</summary>
+    public static async Task ScreenshotsAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var size = page.ViewportSize;
+        foreach (var width in (int[])[1366, 390])
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await ScreenshotAsync(page, $"{name}-{width}.png");
+        }
+
+        await page.SetViewportSizeAsync(size!.Width, size.Height);
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

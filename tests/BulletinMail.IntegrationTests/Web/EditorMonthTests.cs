@@ -62,13 +62,14 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.Contains("held 0", await page.InnerTextAsync("#waiting-held"), StringComparison.Ordinal);
         Assert.Contains("2016-06", await page.InnerTextAsync("#waiting-units h2"), StringComparison.Ordinal);
         Assert.Matches(@"\d{4}-\d{2}-05 09:00 \(Asia/Shanghai\)", await page.InnerTextAsync("#waiting-send"));
-        await ChromiumFixture.ScreenshotAsync(page, "landing.png");
+        await ChromiumFixture.ScreenshotsAsync(page, "landing");
 
         // The period links to its queue; the queue lists the periods with work and their counts.
         await page.ClickAsync("#waiting-pending a[data-period='2016-06']");
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("2016-06");
         Assert.Equal(91, await page.Locator("[data-entry]").CountAsync());
         await Assertions.Expect(page.Locator("nav.periods a.current")).ToContainTextAsync("pending 91");
+        await ChromiumFixture.ScreenshotsAsync(page, "queue");
 
         // With no period the queue opens the oldest month with work, not the (empty) current one.
         await page.GotoAsync("/queue");
@@ -128,7 +129,7 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         await Assertions.Expect(garbageRow.Locator(".reason")).ToContainTextAsync("无法读取发件人地址");
         Assert.Equal(0, await garbageRow.Locator("input[name=unit], input[name=remember], form[action*=release]").CountAsync());
         Assert.Equal(1, await garbageRow.Locator("form[action*=discard]").CountAsync());
-        await ChromiumFixture.ScreenshotAsync(page, "held.png");
+        await ChromiumFixture.ScreenshotsAsync(page, "held");
 
         // Nor does the server take an action the page does not offer.
         using (var client = await web.SignedInAsync())
