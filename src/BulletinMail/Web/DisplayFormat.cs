@@ -14,6 +14,10 @@ public sealed class DisplayFormat(IOptions<IntakeOptions> intake, TimeProvider t
     public string Time(DateTimeOffset? instant) =>
         instant is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty;
 
+    /// <summary>Whether the instant falls on today, in the configured time zone.</summary>
+    public bool IsToday(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, zone).Date == TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).Date;
+
     /// <summary>The date as the report wrote it; for an edited entry without an expression, its start and end.</summary>
     public static string EntryDate(StoredEntry entry)
     {

@@ -25,6 +25,46 @@ public sealed class ChromiumFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(30_000);
     }
 
+    /// <summary>A new browser context at <paramref name="start"/>, signed in as the editor through the login page it is sent to.</summary>
+    public async Task<IPage> SignedInPageAsync(WebHarness web, string start = "/queue?period=2016-06", string locale = "en-US", int width = 1280)
+    {
+        ArgumentNullException.ThrowIfNull(web);
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.BaseAddress.ToString(), Locale = locale, ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(start);
+        Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal); // sent to sign in first
+        await page.FillAsync("input[name=name]", WebHarness.EditorName);
+        await page.FillAsync("input[name=password]", WebHarness.Password);
+        await page.ClickAsync("button.primary");
+        await page.WaitForURLAsync(url => url == new Uri(web.BaseAddress, start).ToString());
+        return page;
+    }
+
+    /// <summary>Keeps a screenshot of the page in TestResults/screenshots (the run's artifacts).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var artifacts = Path.Combine(IntakeHarness.RepositoryRoot, "TestResults", "screenshots");
+        Directory.CreateDirectory(artifacts);
+        var shot = Path.Combine(artifacts, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = false });
+        Assert.True(new FileInfo(shot).Length > 10_000);
+    }
+
+    /// <summary>Screenshots at a laptop's width and a phone's (<c>NAME-1366.png</c>, <c>NAME-390.png</c>), the viewport put back after.</summary>
+    public static async Task ScreenshotsAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var size = page.ViewportSize;
+        foreach (var width in (int[])[1366, 390])
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await ScreenshotAsync(page, $"{name}-{width}.png");
+        }
+
+        await page.SetViewportSizeAsync(size!.Width, size.Height);
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
@@ -45,18 +85,7 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
 
     public async Task DisposeAsync() => await web.DisposeAsync();
 
-    private async Task<IPage> SignedInPageAsync(string locale = "en-US")
-    {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.BaseAddress.ToString(), Locale = locale, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/queue?period=2016-06");
-        Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal); // sent to sign in first
-        await page.FillAsync("input[name=name]", WebHarness.EditorName);
-        await page.FillAsync("input[name=password]", WebHarness.Password);
-        await page.ClickAsync("button.primary");
-        await page.WaitForURLAsync("**/queue?period=2016-06");
-        return page;
-    }
+    private Task<IPage> SignedInPageAsync(string locale = "en-US") => chromium.SignedInPageAsync(web, locale: locale);
 
     [Fact]
     public async Task AnEditor_ReviewsAPeriod()
@@ -81,7 +110,7 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
         Assert.Equal(WebHarness.EditorName, edited.EditedBy);
 
         // Approve all of 保定市.
-        await page.ClickAsync("button[name=unit][value='保定市']");
+        await page.ClickAsync("button[data-approve-unit='保定市']");
         await page.WaitForSelectorAsync($"#e{baoding.Id}.approved");
         Assert.All((await entries.ListAsync("2016-06", null, CancellationToken.None)).Where(e => e.Unit == "保定市"), e => Assert.Equal(EntryStore.Approved, e.Status));
 
@@ -115,11 +144,7 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
 
         // The queue as an editor sees it, kept as a test artifact.
         await page.GotoAsync("/queue?period=2016-06");
-        var artifacts = Path.Combine(IntakeHarness.RepositoryRoot, "TestResults", "screenshots");
-        Directory.CreateDirectory(artifacts);
-        var shot = Path.Combine(artifacts, "queue.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = false });
-        Assert.True(new FileInfo(shot).Length > 10_000);
+        await ChromiumFixture.ScreenshotAsync(page, "queue.png");
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
         Assert.Contains(await SentAsync(), m => m.Subject!.StartsWith("[TEST]", StringComparison.Ordinal) && m.To.Mailboxes.Single().Address == "editor@example.org");
 
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=approve", new Dictionary<string, string>());
-        var send = await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string>());
+        var send = await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string> { ["confirm"] = "true" });
         Assert.Equal(HttpStatusCode.Redirect, send.StatusCode); // the job is enqueued
 
         await web.WaitUntilSentAsync("2016-06");

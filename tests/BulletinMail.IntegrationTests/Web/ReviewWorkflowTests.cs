@@ -165,6 +165,28 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UndoingABulkApprove_LeavesAnEntryChangedSince_AsItIs()
+    {
+        await web.ImportBulletinAsync();
+        var entries = web.Services.GetRequiredService<EntryStore>();
+        var rizhao = (await entries.ListAsync("2016-06", null, CancellationToken.None)).Where(e => e.Unit == "日照市").ToList();
+        var changes = await entries.ApprovePendingAsync([.. rizhao.Take(3).Select(e => e.Id)], "ed", CancellationToken.None);
+        Assert.Equal(3, changes.Count);
+        Assert.Empty(await entries.ApprovePendingAsync([.. rizhao.Take(3).Select(e => e.Id)], "ed", CancellationToken.None)); // no longer pending
+
+        // Another editor rejects one of them meanwhile: the undo puts back the other two only.
+        await entries.SetStatusAsync([rizhao[0].Id], null, EntryStore.Rejected, "li", CancellationToken.None);
+        Assert.Equal(2, await entries.UndoAsync(changes, EntryStore.Approved, "ed", CancellationToken.None));
+        var after = (await entries.ListAsync("2016-06", null, CancellationToken.None)).Where(e => e.Unit == "日照市").ToList();
+        Assert.Equal([EntryStore.Rejected, EntryStore.Pending, EntryStore.Pending, EntryStore.Pending], after.Take(4).Select(e => e.Status));
+
+        // A forged undo that would make an entry superseded is refused.
+        using var client = await web.SignedInAsync();
+        var forged = await WebHarness.PostFormAsync(client, "/queue?period=2016-06", "/queue?handler=undo", new Dictionary<string, string> { ["changes"] = $"pending|{rizhao[1].Id}:superseded" });
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [Fact]
     public async Task AnEditWithAnUnreadableDate_IsRefusedWithAReason()
     {
         await web.ImportBulletinAsync();

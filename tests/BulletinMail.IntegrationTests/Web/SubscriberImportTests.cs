@@ -209,14 +209,15 @@ public sealed class SubscriberImportTests : IAsyncLifetime
         using var client = await web.SignedInAsync();
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=compile", new Dictionary<string, string>());
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=approve", new Dictionary<string, string>());
-        Assert.Contains("0 → 501", await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
-
         // 501 subscribers, and none before: more than 20 % and 500 more than the last issue reached.
-        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string> { ["confirmCount"] = "500" });
-        Assert.Contains("请确认收件的订阅者人数", await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
+        // The send's confirmation asks for the count; a wrong one sends nothing.
+        var asked = await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string>());
+        Assert.Contains("0 → 501", await asked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var wrong = await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string> { ["confirm"] = "true", ["confirmCount"] = "500" });
+        Assert.Contains("请确认收件的订阅者人数", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(IssueState.Approved, (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!.State);
 
-        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string> { ["confirmCount"] = "501" });
+        await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=send", new Dictionary<string, string> { ["confirm"] = "true", ["confirmCount"] = "501" });
         await web.WaitUntilSentAsync("2016-06");
         Assert.Equal(new Audience(501, 501), await Get<SubscriberStore>().AudienceAsync(CancellationToken.None));
         Assert.False(new Audience(501 + 100, 501).Grew(20, 500)); // the next issue, a little bigger, sends without asking

@@ -180,6 +180,28 @@ public sealed partial class WebSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheLastAdmin_CannotBeMadeAnEditor()
+    {
+        // Leave one admin: the first start's own account steps down while another admin remains.
+        var users = web.Services.GetRequiredService<UserStore>();
+        foreach (var other in (await users.ListAsync(CancellationToken.None)).Where(u => u.Role == UserStore.Admin && u.Name != WebHarness.AdminName))
+        {
+            Assert.True(await users.SetRoleAsync(other.Name, UserStore.Editor, "test", CancellationToken.None));
+        }
+
+        using var admin = await web.SignedInAsync(WebHarness.AdminName);
+        var refused = await WebHarness.PostFormAsync(admin, "/admin/users", "/admin/users?handler=role", new Dictionary<string, string> { ["name"] = WebHarness.AdminName, ["role"] = UserStore.Editor });
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("the last admin", await admin.GetStringAsync(new Uri("/admin/users", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(UserStore.Admin, (await users.FindAsync(WebHarness.AdminName, CancellationToken.None))!.Role);
+
+        // With a second admin, either may step down.
+        await users.AddAsync("boss2", UserStore.Admin, WebHarness.Password, "test", CancellationToken.None);
+        Assert.True(await users.SetRoleAsync(WebHarness.AdminName, UserStore.Editor, "test", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => users.SetRoleAsync("boss2", UserStore.Editor, "test", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ADemotedAdmin_LosesTheRoleAtTheNextRequest_AndCannotPromoteAnyone()
     {
         // The attack: a demoted admin keeps using the cookie he signed in with.

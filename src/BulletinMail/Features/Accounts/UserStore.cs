@@ -167,17 +167,33 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
         return true;
     }
 
-    public Task<bool> SetRoleAsync(string name, string role, string actor, CancellationToken cancellationToken)
+    /// <summary>Changes an account's role; its sessions end.</summary>
+    /// <returns>False when there is no such account.</returns>
+    /// <exception cref="InvalidOperationException">Not a role, or it would leave no admin (issue 12: the only admin demoted themselves).</exception>
+    public async Task<bool> SetRoleAsync(string name, string role, string actor, CancellationToken cancellationToken)
     {
         if (!IsRole(role))
         {
             throw new InvalidOperationException($"role must be {Editor} or {Admin}, not {role}");
         }
 
-        // A new stamp: the account's sessions end rather than keep a role it no longer has.
-        return ChangeAsync(
-            name, "UPDATE users SET role = @role, security_stamp = @stamp WHERE name = @name RETURNING id",
-            new { name, role, stamp = NewStamp() }, actor, "user.role", new { role }, cancellationToken);
+        // A new stamp: the account's sessions end rather than keep a role it no longer has. The
+        // condition keeps at least one admin even when two admins demote each other at once.
+        if (await ChangeAsync(
+            name,
+            """
+            UPDATE users SET role = @role, security_stamp = @stamp
+            WHERE name = @name AND (@role = 'admin' OR role <> 'admin' OR (SELECT COUNT(*) FROM users WHERE role = 'admin') > 1)
+            RETURNING id
+            """,
+            new { name, role, stamp = NewStamp() }, actor, "user.role", new { role }, cancellationToken))
+        {
+            return true;
+        }
+
+        return await FindAsync(name, cancellationToken) is null
+            ? false
+            : throw new InvalidOperationException($"{name} is the last admin: make another account admin first");
     }
 
     // One audited change to an account; the password itself is never written to the log.

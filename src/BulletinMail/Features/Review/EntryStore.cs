@@ -52,6 +52,9 @@ public sealed record StoredEntry
     public IReadOnlyList<string> WarningList => JsonSerializer.Deserialize<string[]>(Warnings) ?? [];
 }
 
+/// <summary>An entry whose status a bulk action changed, and the status it had: what an undo puts back.</summary>
+public sealed record StatusChange(long Id, string Before);
+
 /// <summary>An editor's change to an entry's content.</summary>
 public sealed record EntryEdit(ActivityDate Date, string Text, string? Unit, string? Section);
 
@@ -120,22 +123,61 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
     public async Task<int> SetStatusAsync(IReadOnlyCollection<long> ids, string? period, string status, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return ids.Count > 0
+        var changed = ids.Count > 0
             ? await SetStatusWhereAsync("id IN @ids", new { ids }, status, actor, cancellationToken)
             : await SetStatusWhereAsync("period = @period AND status = 'pending'", new { period }, status, actor, cancellationToken);
+        return changed.Count;
     }
 
     /// <summary>Approves every pending entry of one unit in a period.</summary>
-    public Task<int> ApproveUnitAsync(string period, string unit, string actor, CancellationToken cancellationToken) =>
-        SetStatusWhereAsync("period = @period AND unit = @unit AND status = 'pending'", new { period, unit }, Approved, actor, cancellationToken);
+    public async Task<int> ApproveUnitAsync(string period, string unit, string actor, CancellationToken cancellationToken) =>
+        (await SetStatusWhereAsync("period = @period AND unit = @unit AND status = 'pending'", new { period, unit }, Approved, actor, cancellationToken)).Count;
 
-    private async Task<int> SetStatusWhereAsync(string where, object parameters, string status, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Approves those of the given entries that are still pending: a bulk action acts on exactly
+    /// the entries the editor was shown (issue 12), never on ones a filter hid.
+    /// </summary>
+    /// <returns>The entries approved, with their status before, for an undo.</returns>
+    public Task<IReadOnlyList<StatusChange>> ApprovePendingAsync(IReadOnlyCollection<long> ids, string actor, CancellationToken cancellationToken) =>
+        SetStatusWhereAsync("id IN @ids AND status = 'pending'", new { ids }, Approved, actor, cancellationToken);
+
+    /// <summary>
+    /// Undoes a bulk action: puts each entry back to its status before, if it still has the status
+    /// the action gave it (a later change by anyone stands). Audited as <c>entry.undo</c>.
+    /// </summary>
+    /// <returns>How many entries were put back.</returns>
+    public async Task<int> UndoAsync(IReadOnlyList<StatusChange> changes, string status, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var undone = 0;
+        foreach (var change in changes)
+        {
+            var rows = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE entries SET status = @Before, updated_at = @now WHERE id = @Id AND status = @status",
+                new { change.Before, now, change.Id, status },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (rows > 0)
+            {
+                await AuditAsync(connection, transaction, actor, "entry.undo", "entry", change.Id, new { Status = status }, new { Status = change.Before }, now, cancellationToken);
+                undone++;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return undone;
+    }
+
+    private async Task<IReadOnlyList<StatusChange>> SetStatusWhereAsync(string where, object parameters, string status, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var targets = await connection.QueryAsync<StoredEntry>(new CommandDefinition(
             $"SELECT {Columns} FROM entries WHERE {where}", parameters, transaction, cancellationToken: cancellationToken));
-        var changed = 0;
+        var changed = new List<StatusChange>();
         var now = time.GetUtcNow();
 
         // A superseded entry belongs to a report that was corrected: reviewing it would make no sense.
@@ -144,7 +186,7 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE entries SET status = @status, updated_at = @now WHERE id = @id", new { status, now, id = entry.Id }, transaction, cancellationToken: cancellationToken));
             await AuditAsync(connection, transaction, actor, $"entry.{status}", "entry", entry.Id, new { entry.Status }, new { Status = status }, now, cancellationToken);
-            changed++;
+            changed.Add(new StatusChange(entry.Id, entry.Status));
         }
 
         await transaction.CommitAsync(cancellationToken);

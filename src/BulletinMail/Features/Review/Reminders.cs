@@ -46,6 +46,15 @@ public sealed class Reminders(DbConnectionFactory connections, OutgoingMail outg
         return await RecordAsync(unit, period, Compose(unit, period), "schedule", scheduled: true, cancellationToken) is not null;
     }
 
+    /// <summary>When the unit was last reminded, of any period; null when never.</summary>
+    public async Task<DateTimeOffset?> LastSentAsync(string unit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Unit, DateTimeOffset At)>(new CommandDefinition(
+            "SELECT unit, MAX(sent_at) FROM reminders WHERE unit = @unit GROUP BY unit", new { unit }, cancellationToken: cancellationToken));
+        return rows.Select(r => (DateTimeOffset?)r.At).FirstOrDefault();
+    }
+
     private MimeMessage Compose(UnitDefinition unit, Period period)
     {
 

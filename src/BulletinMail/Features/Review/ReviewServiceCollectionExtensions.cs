@@ -13,6 +13,7 @@ public static class ReviewServiceCollectionExtensions
         services.AddSingleton<Reminders>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Reparse>();
+        services.AddSingleton<WorkWaiting>();
         return services;
     }
 }

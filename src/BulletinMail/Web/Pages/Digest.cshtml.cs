@@ -36,6 +36,9 @@ public sealed class DigestModel(
     /// <summary>The subscriber count a first send must have confirmed, when it grew a lot since the last issue; else null.</summary>
     public Audience? ToConfirm { get; private set; }
 
+    /// <summary>Set when a send asks for confirmation: who would get the issue, and how many.</summary>
+    public SendConfirmation? Confirm { get; private set; }
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -121,9 +124,11 @@ public sealed class DigestModel(
 
     /// <summary>
     /// Starts (or resumes) sending in the background; the issue's state and lease make a second
-    /// click harmless. A paused send is resumed: the editor says its cause is fixed.
+    /// click harmless. A paused send is resumed: the editor says its cause is fixed. Mail to every
+    /// subscriber cannot be taken back, so the first POST only shows who and how many, and asks
+    /// (issue 12); the second, with <paramref name="confirm"/>, sends.
     /// </summary>
-    public async Task<IActionResult> OnPostSendAsync(bool failed, long? confirmCount, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostSendAsync(bool failed, bool confirm, long? confirmCount, CancellationToken cancellationToken)
     {
         var period = ChosenPeriod();
         if (await issues.GetAsync(period.ToString(), cancellationToken) is not { State: IssueState.Approved or IssueState.Sending or IssueState.Sent } issue)
@@ -132,10 +137,14 @@ public sealed class DigestModel(
             return Back(period);
         }
 
-        if (issue.State == IssueState.Approved && await GrownAudienceAsync(cancellationToken) is { } grown && confirmCount != grown.Active)
+        // A list that grew a lot since the last issue must also have its count typed (issue 15).
+        var countWrong = issue.State == IssueState.Approved && !failed && await GrownAudienceAsync(cancellationToken) is { } grown && confirmCount != grown.Active;
+        if (!confirm || countWrong)
         {
-            Error = Texts.T("Confirm the number of subscribers to send to.");
-            return Back(period);
+            await OnGetAsync(cancellationToken);
+            Error = confirm ? Texts.T("Confirm the number of subscribers to send to.") : null;
+            Confirm = await ConfirmationAsync(issue, failed, cancellationToken);
+            return Page();
         }
 
         if (failed)
@@ -159,6 +168,23 @@ public sealed class DigestModel(
         jobs.Enqueue<DigestJobs>(job => job.SendAsync(p, actor, CancellationToken.None));
         Notice ??= Texts.T("Sending has started.");
         return Back(period);
+    }
+
+    // Who a send would mail: every active subscriber for a first send, else the deliveries it would retry or finish.
+    private async Task<SendConfirmation> ConfirmationAsync(Issue issue, bool failed, CancellationToken cancellationToken)
+    {
+        if (failed)
+        {
+            return new SendConfirmation(Texts.T("failed deliveries"), Counts.Failed, [], failed);
+        }
+
+        if (issue.State != IssueState.Approved)
+        {
+            return new SendConfirmation(Texts.T("deliveries still pending"), Counts.Pending, [], failed);
+        }
+
+        var active = await subscribers.ListAsync(SubscriberStatus.Active, cancellationToken);
+        return new SendConfirmation(Texts.T("active subscribers"), active.Count, [.. active.Take(SendConfirmation.SampleSize).Select(s => s.Email)], failed);
     }
 
     private Period ChosenPeriod() => format.PeriodOrDefault(Period);

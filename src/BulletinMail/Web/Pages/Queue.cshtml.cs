@@ -2,6 +2,7 @@ using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace BulletinMail.Web.Pages;
 
@@ -9,7 +10,7 @@ namespace BulletinMail.Web.Pages;
 /// The review queue of a period. Every action is a POST (antiforgery-checked) that redirects
 /// back to the same view, at the entry acted on.
 /// </summary>
-public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, DisplayFormat format) : PageModel
+public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, WorkWaiting work, DisplayFormat format) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Period { get; set; }
@@ -32,14 +33,45 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Disp
 
     public ReviewQueueView View { get; private set; } = null!;
 
-    public string? Error { get; private set; }
+    /// <summary>The periods with work, oldest first: where editors find the month that needs them.</summary>
+    public IReadOnlyList<PeriodWork> Periods { get; private set; } = [];
+
+    /// <summary>Why the period asked for is not one: reported beside the field, which keeps what was typed.</summary>
+    public string? PeriodError { get; private set; }
+
+    /// <summary>What the editor typed into an edit that was refused, shown again in the form.</summary>
+    public EditInput? Typed { get; private set; }
+
+    public string? DateError { get; private set; }
+
+    public string? TextError { get; private set; }
+
+    /// <summary>What the last bulk action did, e.g. "3 entries approved."</summary>
+    [TempData]
+    public string? Notice { get; set; }
+
+    /// <summary>The last bulk action's undo: the status it set and the entries' statuses before (<see cref="FormatUndo"/>).</summary>
+    [TempData]
+    public string? Undo { get; set; }
 
     public static readonly IReadOnlyList<string> Statuses = [EntryStore.Pending, EntryStore.Approved, EntryStore.Rejected, EntryStore.Superseded];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Period = format.PeriodOrDefault(Period).ToString();
-        View = await queue.LoadAsync(Period, new QueueFilter(Blank(Status), Blank(Section), Blank(Unit), Low), cancellationToken);
+        Periods = (await work.LoadAsync(cancellationToken)).Periods;
+        if (string.IsNullOrWhiteSpace(Period))
+        {
+            // The oldest month that needs work, not the current one, which is empty while reports wait elsewhere.
+            Period = Periods.Count > 0 ? Periods[0].Period : format.PeriodOrDefault(null).ToString();
+        }
+        else if (!Features.Parsing.Period.TryParse(Period, out _))
+        {
+            PeriodError = $"{Texts.T("A period is written YYYY-MM, not")} \"{Period}\"";
+            View = new ReviewQueueView(Period, [], new Dictionary<string, int>(), [], []);
+            return Page();
+        }
+
+        await LoadViewAsync(cancellationToken);
         return Page();
     }
 
@@ -52,10 +84,57 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Disp
     public Task<IActionResult> OnPostRestoreAsync(long id, string? returnUrl, CancellationToken cancellationToken) =>
         SetStatusAsync(id, EntryStore.Pending, returnUrl, cancellationToken);
 
-    public async Task<IActionResult> OnPostApproveUnitAsync(string unit, string period, string? returnUrl, CancellationToken cancellationToken)
+    /// <summary>Approves the pending entries the page showed (their ids, sent by the button), and offers an undo.</summary>
+    public async Task<IActionResult> OnPostApproveShownAsync(string? ids, string? returnUrl, CancellationToken cancellationToken)
     {
-        await entries.ApproveUnitAsync(period, unit, WebApp.Actor(User), cancellationToken);
+        var shown = (ids ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(id => long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
+        var changed = await entries.ApprovePendingAsync(shown, WebApp.Actor(User), cancellationToken);
+        Notice = $"{changed.Count} {Texts.T("entries approved.")}";
+        Undo = changed.Count > 0 ? FormatUndo(EntryStore.Approved, changed) : null;
         return Back(returnUrl, null);
+    }
+
+    /// <summary>Puts the entries of the last bulk action back to their statuses before (audited as entry.undo).</summary>
+    public async Task<IActionResult> OnPostUndoAsync(string? changes, string? returnUrl, CancellationToken cancellationToken)
+    {
+        if (ParseUndo(changes) is not var (status, list))
+        {
+            return Refusal.BadRequest(Texts.T("Nothing to undo."));
+        }
+
+        var undone = await entries.UndoAsync(list, status, WebApp.Actor(User), cancellationToken);
+        Notice = $"{undone} {Texts.T("entries put back as they were.")}";
+        return Back(returnUrl, null);
+    }
+
+    /// <summary>"approved|12:pending,13:pending": the status a bulk action set, and each entry's status before.</summary>
+    public static string FormatUndo(string status, IReadOnlyList<StatusChange> changes) =>
+        $"{status}|{string.Join(',', changes.Select(c => $"{c.Id}:{c.Before}"))}";
+
+    private static (string Status, IReadOnlyList<StatusChange> Changes)? ParseUndo(string? text)
+    {
+        // Only review statuses: an undo never makes an entry superseded, nor revives one.
+        bool Reviewable(string s) => Statuses.Contains(s) && s != EntryStore.Superseded;
+        var parts = (text ?? string.Empty).Split('|');
+        if (parts.Length != 2 || !Reviewable(parts[0]))
+        {
+            return null;
+        }
+
+        var changes = new List<StatusChange>();
+        foreach (var pair in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = pair.Split(':');
+            if (fields.Length != 2 || !long.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out var id) || !Reviewable(fields[1]))
+            {
+                return null;
+            }
+
+            changes.Add(new StatusChange(id, fields[1]));
+        }
+
+        return changes.Count > 0 ? (parts[0], changes) : null;
     }
 
     public async Task<IActionResult> OnPostHeadlineAsync(long id, bool on, string? returnUrl, CancellationToken cancellationToken)
@@ -101,10 +180,16 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Disp
 
         if (parsed is null || string.IsNullOrWhiteSpace(text))
         {
-            Error = parsed is null ? Texts.T("The date is not one this parser reads, or the end is before the start.") : Texts.T("The text cannot be empty.");
+            // The form again, as typed, with the error beside its field, in the view the editor came from:
+            // the form's unit and section fields must not become the queue's filters.
+            DateError = parsed is null ? Texts.T("The date is not one this parser reads, or the end is before the start.") : null;
+            TextError = string.IsNullOrWhiteSpace(text) ? Texts.T("The text cannot be empty.") : null;
+            Typed = new EditInput(date, start, end, text, unit, section);
+            RestoreFilters(returnUrl);
             Period = entry.Period;
             Edit = id;
-            View = await queue.LoadAsync(Period, new QueueFilter(), cancellationToken);
+            Periods = (await work.LoadAsync(cancellationToken)).Periods;
+            await LoadViewAsync(cancellationToken);
             return Page();
         }
 
@@ -122,6 +207,21 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Disp
     {
         var target = Url.IsLocalUrl(returnUrl) ? returnUrl : "/queue";
         return LocalRedirect(id is { } at ? $"{target}#e{at}" : target);
+    }
+
+    private async Task LoadViewAsync(CancellationToken cancellationToken) =>
+        View = await queue.LoadAsync(Period!, new QueueFilter(Blank(Status), Blank(Section), Blank(Unit), Low), cancellationToken);
+
+    // The filters of the view a form was posted from (its returnUrl).
+    private void RestoreFilters(string? returnUrl)
+    {
+        var at = returnUrl?.IndexOf('?', StringComparison.Ordinal) ?? -1;
+        var query = at < 0 ? [] : QueryHelpers.ParseQuery(returnUrl![at..]);
+        string? Get(string key) => query.TryGetValue(key, out var value) ? Blank(value.ToString()) : null;
+        Status = Get("status");
+        Section = Get("section");
+        Unit = Get("unit");
+        Low = Get("low") == "true";
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -24,6 +24,9 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
     [TempData]
     public string? Error { get; set; }
 
+    /// <summary>Set when a unit was already reminded today: the page asks before another reminder.</summary>
+    public (string Unit, DateTimeOffset At)? AskAgain { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Shown = format.PeriodOrDefault(Period);
@@ -33,7 +36,8 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
         Sections = registry.Sections;
     }
 
-    public async Task<IActionResult> OnPostRemindAsync(string unit, string period, CancellationToken cancellationToken)
+    /// <summary>Reminds a unit; one already reminded today is asked about first (two reminders seconds apart look careless).</summary>
+    public async Task<IActionResult> OnPostRemindAsync(string unit, string period, bool confirm, CancellationToken cancellationToken)
     {
         if (!Features.Parsing.Period.TryParse(period, out var month))
         {
@@ -43,6 +47,13 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
         var (registry, _) = await board.LoadAsync(month, cancellationToken);
         if (registry.FindByName(unit) is { } found)
         {
+            if (!confirm && await reminders.LastSentAsync(found.Name, cancellationToken) is { } last && format.IsToday(last))
+            {
+                await OnGetAsync(cancellationToken);
+                AskAgain = (found.Name, last);
+                return Page();
+            }
+
             try
             {
                 await reminders.SendAsync(found, month, WebApp.Actor(User), cancellationToken);

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Text;
+using BulletinMail.Data;
+using BulletinMail.Features.Digest;
+using BulletinMail.Features.Intake;
+using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace BulletinMail.IntegrationTests.Web;
+
+/// <summary>The editor's month of issue 12, in Chromium: each trap an editor fell into, now closed.</summary>
+public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
+{
+    private WebHarness web = null!;
+
+    public async Task InitializeAsync() => web = await WebHarness.StartAsync();
+
+    public async Task DisposeAsync() => await web.DisposeAsync();
+
+    private EntryStore Entries => web.Services.GetRequiredService<EntryStore>();
+
+    private async Task<IReadOnlyList<StoredEntry>> UnitAsync(string unit) =>
+        [.. (await Entries.ListAsync("2016-06", null, CancellationToken.None)).Where(e => e.Unit == unit)];
+
+    [Fact]
+    public async Task ApproveAll_ApprovesOnlyWhatTheFilterShows_SaysHowMany_AndCanBeUndone()
+    {
+        await web.ImportBulletinAsync();
+        var quanzhou = await UnitAsync("泉州市");
+        var low = quanzhou[1];
+        await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE entries SET confidence = 0.5 WHERE id = @Id", new { low.Id });
+        }
+
+        var page = await chromium.SignedInPageAsync(web, "/queue?period=2016-06&low=true");
+        var button = page.Locator("button[data-approve-unit='泉州市']");
+        await Assertions.Expect(button).ToContainTextAsync("(1)");
+        await button.ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("1 entries approved.");
+        var after = await UnitAsync("泉州市");
+        Assert.Equal(EntryStore.Approved, after.Single(e => e.Id == low.Id).Status);
+        Assert.All(after.Where(e => e.Id != low.Id), e => Assert.Equal(EntryStore.Pending, e.Status)); // the 5 the filter hid
+        Assert.Contains("low=true", page.Url, StringComparison.Ordinal); // back in the same view
+
+        await page.ClickAsync("#notice button");
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("1 entries put back as they were.");
+        Assert.All(await UnitAsync("泉州市"), e => Assert.Equal(EntryStore.Pending, e.Status));
+        var audit = await web.Services.GetRequiredService<AuditLog>().ListAsync(WebHarness.EditorName, "entry", low.Id, null, 10, CancellationToken.None);
+        Assert.Equal(["entry.undo", "entry.approved"], audit.Select(r => r.Action));
+    }
+
+    [Fact]
+    public async Task TheLandingPage_SaysWhatWaits_AndTheQueueOpensTheMonthThatNeedsWork()
+    {
+        await web.ImportBulletinAsync();
+        var page = await chromium.SignedInPageAsync(web, "/");
+        Assert.Contains("91", await page.InnerTextAsync("#waiting-pending"), StringComparison.Ordinal);
+        Assert.Contains("held 0", await page.InnerTextAsync("#waiting-held"), StringComparison.Ordinal);
+        Assert.Contains("2016-06", await page.InnerTextAsync("#waiting-units h2"), StringComparison.Ordinal);
+        Assert.Matches(@"\d{4}-\d{2}-05 09:00 \(Asia/Shanghai\)", await page.InnerTextAsync("#waiting-send"));
+        await ChromiumFixture.ScreenshotsAsync(page, "landing");
+
+        // The period links to its queue; the queue lists the periods with work and their counts.
+        await page.ClickAsync("#waiting-pending a[data-period='2016-06']");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("2016-06");
+        Assert.Equal(91, await page.Locator("[data-entry]").CountAsync());
+        await Assertions.Expect(page.Locator("nav.periods a.current")).ToContainTextAsync("pending 91");
+        await ChromiumFixture.ScreenshotsAsync(page, "queue");
+
+        // With no period the queue opens the oldest month with work, not the (empty) current one.
+        await page.GotoAsync("/queue");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("2016-06");
+
+        // A mistyped month is reported beside the field, as typed, and nothing else is shown in its place.
+        await page.GotoAsync("/queue?period=2016-6");
+        await Assertions.Expect(page.Locator("#period-error")).ToContainTextAsync("A period is written YYYY-MM, not \"2016-6\"");
+        Assert.Equal(0, await page.Locator("[data-entry]").CountAsync());
+    }
+
+    [Fact]
+    public async Task AFailedEdit_ShowsItsErrorBesideTheField_KeepsTheInput_AndChangesNoFilter()
+    {
+        await web.ImportBulletinAsync();
+        var entry = (await UnitAsync("日照市"))[2];
+        var page = await chromium.SignedInPageAsync(web, "/queue?period=2016-06&status=pending");
+        var shown = await page.Locator("[data-entry]").CountAsync();
+
+        await page.ClickAsync($"#e{entry.Id} [data-key=e]");
+        await page.FillAsync($"#e{entry.Id} input[name=date]", "6月32日");
+        await page.FillAsync($"#e{entry.Id} textarea[name=text]", "改过的内容");
+        await page.ClickAsync($"#e{entry.Id} button.primary");
+
+        var error = page.Locator($"#e{entry.Id} .field-error");
+        await Assertions.Expect(error).ToContainTextAsync("The date is not one this parser reads");
+        var field = await page.Locator($"#e{entry.Id} input[name=date]").BoundingBoxAsync();
+        var message = await error.BoundingBoxAsync();
+        Assert.InRange(message!.Y - field!.Y, 0, 150); // beside the field, not a page away
+        Assert.Equal("6月32日", await page.InputValueAsync($"#e{entry.Id} input[name=date]"));
+        Assert.Equal("改过的内容", await page.InputValueAsync($"#e{entry.Id} textarea[name=text]"));
+
+        // The view is the one the editor came from: no filter set to the entry's unit, the status filter kept.
+        Assert.Equal(string.Empty, await page.InputValueAsync(".filters select[name=unit]"));
+        Assert.Equal("pending", await page.InputValueAsync(".filters select[name=status]"));
+        Assert.Equal(shown, await page.Locator("[data-entry]").CountAsync());
+        Assert.Equal(entry.Text, (await Entries.GetAsync(entry.Id, CancellationToken.None))!.Text);
+    }
+
+    [Fact]
+    public async Task HeldMail_OffersOnlyWhatFits_SaysWhatEachActionDid_InChinese()
+    {
+        const string stranger = "new-secretary@baoding.example.org";
+        await web.DeliverAsync(Reports.Plain(stranger, "保定市科协2016年6月工作情况", "6月3日,召开理事会;6月5日,举办科普日活动。"));
+        await MaildirMailbox.DeliverAsync(web.Maildir, Encoding.UTF8.GetBytes("Subject: ????\r\n\r\n\u0001\u0002 garbage ����\r\n"), CancellationToken.None);
+        await web.Services.GetRequiredService<IngestPoller>().PollAsync(null, CancellationToken.None);
+        var waiting = await web.Services.GetRequiredService<SubmissionStore>().ListAsync(null, SubmissionStatus.Held, CancellationToken.None);
+        var report = waiting.Single(s => s.FromAddress == stranger);
+        var garbage = waiting.Single(s => s.FromAddress is null);
+
+        var page = await chromium.SignedInPageAsync(web, "/held", "zh-CN");
+        var reportRow = page.Locator($"#s{report.Id}");
+        var garbageRow = page.Locator($"#s{garbage.Id}");
+        await Assertions.Expect(reportRow.Locator(".reason")).ToContainTextAsync("未知发件人 " + stranger);
+        await Assertions.Expect(reportRow.Locator("input[name=remember]")).Not.ToBeCheckedAsync();
+        Assert.Equal(0, await reportRow.Locator("form[action*=release]").CountAsync()); // it would only be held again
+        await Assertions.Expect(garbageRow.Locator(".reason")).ToContainTextAsync("无法读取发件人地址");
+        Assert.Equal(0, await garbageRow.Locator("input[name=unit], input[name=remember], form[action*=release]").CountAsync());
+        Assert.Equal(1, await garbageRow.Locator("form[action*=discard]").CountAsync());
+        await ChromiumFixture.ScreenshotsAsync(page, "held");
+
+        // Nor does the server take an action the page does not offer.
+        using (var client = await web.SignedInAsync())
+        {
+            var refused = await WebHarness.PostFormAsync(client, "/held", "/held?handler=assign", new Dictionary<string, string> { ["id"] = $"{garbage.Id}", ["unit"] = "保定市", ["remember"] = "true" });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        // Assigned (the sender not remembered), the report is read and the notice says so.
+        await reportRow.Locator("input[name=unit]").FillAsync("保定市");
+        await reportRow.Locator("button.primary").ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("已作为以下单位的报告读入: 保定市 (2016-06), 2 条待审。");
+        Assert.Equal(SubmissionStatus.Parsed, (await web.Services.GetRequiredService<SubmissionStore>().GetAsync(report.Id, CancellationToken.None))!.Status);
+        var registry = await web.Services.GetRequiredService<UnitStore>().LoadAsync(web.Services.GetRequiredService<UnitRegistry>().Sections, CancellationToken.None);
+        Assert.Null(registry.FindBySender(stranger));
+
+        await garbageRow.Locator("input[name=reason]").FillAsync("乱码");
+        await garbageRow.Locator("button").ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync($"报送 {garbage.Id}: 已丢弃,原件仍保留。");
+    }
+
+    [Fact]
+    public async Task SendingTheBulletin_SaysToWhomAndHowMany_AndAsksOnce()
+    {
+        await web.ImportBulletinAsync();
+        await Entries.SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
+        var readers = Enumerable.Range(1, 7).Select(i => $"reader{i}@example.org").ToList();
+        foreach (var reader in readers)
+        {
+            await web.Services.GetRequiredService<SubscriberStore>().AddAsync(reader, null, "test", "test", CancellationToken.None);
+        }
+
+        var workflow = web.Services.GetRequiredService<DigestWorkflow>();
+        await workflow.CompileAsync(new Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+        await workflow.ApproveAsync(new Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+
+        var page = await chromium.SignedInPageAsync(web, "/digest?period=2016-06");
+        await page.ClickAsync("button[formaction$='handler=send']");
+        var confirm = page.Locator("#confirm-send");
+        await Assertions.Expect(confirm).ToContainTextAsync("7 active subscribers");
+        await Assertions.Expect(confirm).ToContainTextAsync("reader1@example.org, reader2@example.org");
+        var issues = web.Services.GetRequiredService<IssueStore>();
+        Assert.Equal(IssueState.Approved, (await issues.GetAsync("2016-06", CancellationToken.None))!.State); // nothing sent yet
+
+        await confirm.Locator("button.primary").ClickAsync();
+        await web.WaitUntilSentAsync("2016-06");
+    }
+
+    [Fact]
+    public async Task ASecondReminderTheSameDay_IsAskedAboutFirst()
+    {
+        await web.Services.GetRequiredService<UnitStore>().AddAsync("测试单位", null, ["secretary@test-unit.example.org"], CancellationToken.None);
+        async Task<long> RemindersAsync()
+        {
+            await using var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None);
+            return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reminders WHERE unit = '测试单位'");
+        }
+
+        var page = await chromium.SignedInPageAsync(web, "/units?period=2016-06");
+        var button = page.Locator("button[form=remind][value='测试单位']");
+        await button.ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Reminder sent to 测试单位");
+        Assert.Equal(1, await RemindersAsync());
+
+        await button.ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-remind")).ToContainTextAsync("测试单位: a reminder was already sent today");
+        Assert.Equal(1, await RemindersAsync());
+        await page.ClickAsync("#confirm-remind button.primary");
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Reminder sent to 测试单位");
+        Assert.Equal(2, await RemindersAsync());
+    }
+}
