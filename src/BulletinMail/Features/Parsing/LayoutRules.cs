@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.RegularExpressions;
 using BulletinMail.Features.Units;
 
 namespace BulletinMail.Features.Parsing;
@@ -8,7 +9,7 @@ namespace BulletinMail.Features.Parsing;
 /// report's title lines, the addressee of a greeting, a forwarder's cover note, a list of
 /// headlines numbered like headings, headings known only by their place, a signature block.
 /// </summary>
-internal static class LayoutRules
+internal static partial class LayoutRules
 {
     private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。:!?");
     private static readonly SearchValues<char> ClauseStops = SearchValues.Create(",;。!?"); // a colon may end a label
@@ -23,6 +24,7 @@ internal static class LayoutRules
     public static void Apply(string folded, List<ReportLine> lines, UnitRegistry registry)
     {
         TableRules.Apply(folded, lines);
+        SkipAttachmentLists(folded, lines);
         MarkTitles(folded, lines);
         SkipAddressees(folded, lines);
         SkipCoverNote(folded, lines);
@@ -98,6 +100,24 @@ internal static class LayoutRules
         }
 
         return false;
+    }
+
+    // 附件:1.…工作照片 / 2.…申报表.docx, Attachments: — a document's list of its attachments, down
+    // to the next blank line, names files, not activities (their names carry dates: 3月20日…纪要.pdf).
+    private static void SkipAttachmentLists(string folded, List<ReportLine> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Kind == LineKind.Blank || !AttachmentLabel().IsMatch(folded.AsSpan(lines[i].Start, lines[i].Length)))
+            {
+                continue;
+            }
+
+            for (; i < lines.Count && lines[i].Kind != LineKind.Blank; i++)
+            {
+                lines[i] = lines[i] with { Kind = LineKind.Skip };
+            }
+        }
     }
 
     // 省科协学会部: / 你们好!现将…报告如下: — the line before a greeting names the recipient, not a unit or a section.
@@ -202,8 +222,11 @@ internal static class LayoutRules
                 continue; // before the look ahead: past a run of skipped lines, once for each would be quadratic
             }
 
+            // ■学会工作 over 八月三日,…: a bulleted label over dated lines heads them too.
             var next = NextContent(lines, i + 1);
-            if (next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level > line.Level
+            var headsBelow = next > 0 && ((lines[next].Kind == LineKind.Item && lines[next].Level > line.Level)
+                || (lines[next].Kind == LineKind.Paragraph && StartsDated(folded, lines[next])));
+            if (headsBelow
                 && line.BodyEnd - line.BodyStart <= 20 && !folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart).ContainsAny(ClausePunctuation)
                 && !StartsDated(folded, line))
             {
@@ -220,13 +243,24 @@ internal static class LayoutRules
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            if (line.Kind != LineKind.Paragraph || !IsLabelLike(folded, line) || (i > 0 && lines[i - 1].Kind != LineKind.Blank)
-                || i + 1 >= lines.Count || !IsContent(lines[i + 1]))
+            if (line.Kind != LineKind.Paragraph || !IsLabelLike(folded, line) || (i > 0 && lines[i - 1].Kind != LineKind.Blank))
             {
                 continue;
             }
 
-            var below = lines[i + 1];
+            // What was skipped between them (a byline: By Priya Raman) does not part a heading from its lines.
+            var j = i + 1;
+            while (j < lines.Count && lines[j].Kind == LineKind.Skip)
+            {
+                j++;
+            }
+
+            if (j >= lines.Count || !IsContent(lines[j]))
+            {
+                continue;
+            }
+
+            var below = lines[j];
             var datedBelow = below.Kind is LineKind.Paragraph or LineKind.Item && StartsDated(folded, below);
             if (!datedBelow)
             {
@@ -360,4 +394,7 @@ internal static class LayoutRules
 
     private static bool IsIndented(string folded, ReportLine line) =>
         line.Start > 0 && folded[line.Start - 1] is ' ' or '\t' or '\u3000';
+
+    [GeneratedRegex(@"^(?:附件|attachments?)\s*\d*\s*:", RegexOptions.IgnoreCase)]
+    private static partial Regex AttachmentLabel();
 }

@@ -295,7 +295,7 @@ internal static partial class LineClassifier
 
     private static bool IsBoilerplate(ReadOnlySpan<char> line)
     {
-        if (ContactLine().IsMatch(line) || TableHeader().IsMatch(line) || PublishingLine().IsMatch(line) || Byline().IsMatch(line))
+        if (ContactLine().IsMatch(line) || TableHeader().IsMatch(line) || PublishingLine().IsMatch(line) || Byline().IsMatch(line) || EnglishByline().IsMatch(line))
         {
             return true;
         }
@@ -345,7 +345,7 @@ internal static partial class LineClassifier
     [GeneratedRegex(@"^(?:第?[一二三四五六七八九十]{1,3}[、.:]|第[一二三四五六七八九十]{1,3}(?:部分|章|节)[、:\s]?|\([一二三四五六七八九十]{1,3}\))\s*")]
     private static partial Regex ChineseOrdinal();
 
-    [GeneratedRegex(@"^(?:\d{1,2}(?=[\u4e00-\u9fff])(?![\d]*[月日年号时点分项个名人位家所万亿元届次期场批件篇份条余多天周岁种类户台套米吨亩千百十])|\d{1,3},?(?:[、)\t]|\.(?!\d)|\.(?=\d{1,2}月))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:\d{1,2}(?=[\u4e00-\u9fff])(?![\d]*[月日年号时点分项个名人位家所万亿元届次期场批件篇份条余多天周岁种类户台套米吨亩千百十])|\d{1,3},?(?:[、)\t]|\.(?!\d)|\.(?=\d{1,2}[月日号]))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
     private static partial Regex ItemMarker();
 
     [GeneratedRegex(@"^(?:补充|更正|补充材料|补报|correction|addendum|update)\s*[:：]\s*", RegexOptions.IgnoreCase)]
@@ -359,6 +359,10 @@ internal static partial class LineClassifier
     // (记者 吴鹏程 通讯员 科宣), (王晓岚): a byline alone on its line.
     [GeneratedRegex(@"^\((?:(?:记者|通讯员|供稿|作者|文|图|摄影?|编辑)[\s/:]*)?[\u4e00-\u9fff·]{2,6}(?:[\s、,]+(?:(?:记者|通讯员|供稿|作者|文|图|摄影?|编辑)[\s/:]*)?[\u4e00-\u9fff·]{2,6}){0,4}\)$")]
     private static partial Regex Byline();
+
+    // By Priya Raman, Chapter Chair · Reported by Mei Lin: a newsletter item's author on its own line.
+    [GeneratedRegex(@"^(?:(?:[Rr]eported|[Ww]ritten|[Cc]ompiled)\s+by|By)\s+\p{Lu}[\p{L}.'\-]*(?:\s+\p{Lu}[\p{L}.'\-]*){0,3}(?:,\s*[^,.;:!?\d]{1,40})?$")]
+    private static partial Regex EnglishByline();
 
     [GeneratedRegex(@"\(\s*共?\s*\d+\s*[项条件个]\s*\)$")]
     private static partial Regex UnitCount();

@@ -273,7 +273,9 @@ public sealed partial class ReportParser(UnitRegistry registry)
 
         clauses.Clear();
         var end = WithoutByline(block.Folded, block.Start, block.End);
-        ClauseSplitter.Split(block.Folded, block.Start, end, block.Month, clauses);
+        // An English list item is one entry: its ; joins two halves of a sentence (a unit's paragraph still splits).
+        var semicolonsSplit = block.Kind != LineKind.Item || block.Folded.AsSpan(block.Start, end - block.Start).IndexOfAnyInRange('\u4e00', '\u9fff') >= 0;
+        ClauseSplitter.Split(block.Folded, block.Start, end, block.Month, clauses, semicolonsSplit);
 
         var firstEntry = entries.Count;
         var anyOwnDate = false;
@@ -294,6 +296,11 @@ public sealed partial class ReportParser(UnitRegistry registry)
             }
 
             var (date, textStart, textEnd, how, dayList) = clause.Value;
+            if (how == DateSource.Leading && IsAboutTheDate(block.Folded, textStart, textEnd))
+            {
+                continue;
+            }
+
             anyOwnDate |= how != DateSource.Inherited && date.Precision != DatePrecision.Undated;
             carried = date.Precision == DatePrecision.Undated ? carried : date;
             if (textEnd > textStart)
@@ -312,6 +319,14 @@ public sealed partial class ReportParser(UnitRegistry registry)
         }
 
         return null;
+    }
+
+    // 5月30日是第六个“全国科技工作者日”, 5月下旬以来,…开展了一系列活动: a date that is the sentence's
+    // subject, or the start of a span up to now, opens a web article's overview, not an activity.
+    private static bool IsAboutTheDate(string folded, int textStart, int textEnd)
+    {
+        var rest = folded.AsSpan(textStart, textEnd - textStart);
+        return rest.StartsWith('是') || rest.StartsWith("以来", StringComparison.Ordinal);
     }
 
     // "…补救技术。 (王晓岚)", "…主持会议。 (记者 杨帆)": a byline closing a news brief is no part of it.
