@@ -222,13 +222,15 @@ internal static partial class LayoutRules
                 continue; // before the look ahead: past a run of skipped lines, once for each would be quadratic
             }
 
-            // ■学会工作 over 八月三日,…: a bulleted label over dated lines heads them too.
             var next = NextContent(lines, i + 1);
-            var headsBelow = next > 0 && ((lines[next].Kind == LineKind.Item && lines[next].Level > line.Level)
-                || (lines[next].Kind == LineKind.Paragraph && StartsDated(folded, lines[next])));
-            if (headsBelow
-                && line.BodyEnd - line.BodyStart <= 20 && !folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart).ContainsAny(ClausePunctuation)
-                && !StartsDated(folded, line))
+            var body = folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart);
+            var overSubItems = next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level > line.Level;
+            var overDatedLines = next > 0 && lines[next].Kind == LineKind.Paragraph && StartsDated(folded, lines[next]);
+            var label = body.Length <= 20 && !body.ContainsAny(ClausePunctuation) && !StartsDated(folded, line);
+
+            // ■学会工作 over 八月三日,…: a bulleted label over dated lines heads them too; 2.本月共组织学术活动3场:
+            // over (1)…(3): a line ending in a colon announces its sub-items, however long.
+            if ((label && (overSubItems || overDatedLines)) || (overSubItems && body.EndsWith(':')))
             {
                 lines[i] = line with { Kind = LineKind.Heading, NameStart = line.BodyStart, NameEnd = line.BodyEnd };
             }
@@ -332,13 +334,29 @@ internal static partial class LayoutRules
         }
     }
 
-    // 2021年6月30日, 二〇二一年六月三十日, 2021-06-30: a full date and nothing else.
+    // 2021年6月30日, 二〇二一年六月三十日, 2021-06-30, February 1, 2024: a full date and nothing else.
     private static bool IsDateOnly(string folded, ReportLine line)
     {
         var span = folded.AsSpan(0, line.End);
         return DateScanner.TryReadAt(span, line.Start, new Period(2000, 1), out var match)
             && match.Precision == DatePrecision.Day && match.EndIndex >= line.End - 1
-            && folded.AsSpan(line.Start, match.Length).ContainsAny("年-/.");
+            && HasYear(folded.AsSpan(line.Start, match.Length));
+    }
+
+    // 2021年, 2021-06-30, February 1, 2024: a signature's date carries its year.
+    private static bool HasYear(ReadOnlySpan<char> date)
+    {
+        var digits = 0;
+        foreach (var c in date)
+        {
+            digits = char.IsAsciiDigit(c) ? digits + 1 : 0;
+            if (digits == 4 || c == '年')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // A chronicle whose entries run over several lines: each starts with its date, and what follows

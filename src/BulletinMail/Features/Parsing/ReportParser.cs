@@ -329,7 +329,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
         return rest.StartsWith('是') || rest.StartsWith("以来", StringComparison.Ordinal);
     }
 
-    // "…补救技术。 (王晓岚)", "…主持会议。 (记者 杨帆)": a byline closing a news brief is no part of it.
+    // "…补救技术。 (王晓岚)", "…主持会议。 (记者 杨帆)", "…座谈会。 (供稿:省科协办公室)": a byline closing a news brief is no part of it.
     private static int WithoutByline(string folded, int start, int end)
     {
         var trimmed = end;
@@ -351,7 +351,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
 
         var inside = folded.AsSpan(open + 1, trimmed - open - 2);
         var before = folded[open - 1];
-        var isByline = inside.Length is >= 2 and <= 20 && !inside.ContainsAny(NotInByline)
+        var isByline = (inside.Length is >= 2 and <= 20 && !inside.ContainsAny(NotInByline) || LineClassifier.IsByline(folded.AsSpan(open, trimmed - open)))
             && (before is '。' or '!' || TextFold.IsSpace(before));
         return isByline ? open : end;
     }
