@@ -97,10 +97,12 @@ internal static class ClauseSplitter
     }
 
     // A full stop ends a sentence only before white space or the end ("2016.6.18", "3.5亿" are not).
+    // Nor does an abbreviation's before a number ("Oct. 22", "No. 5", "Vol. 14").
     private static bool IsSentenceEnd(string folded, int i, int end)
     {
         var c = folded[i];
-        return c is '。' or '!' or '?' || (c == '.' && (i + 1 >= end || folded[i + 1] == ' '));
+        return c is '。' or '!' or '?'
+            || (c == '.' && (i + 1 >= end || (folded[i + 1] == ' ' && (i + 2 >= end || !char.IsAsciiDigit(folded[i + 2])))));
     }
 
     private static int SkipSpaces(string folded, int from, int end)

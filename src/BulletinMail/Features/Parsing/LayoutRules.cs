@@ -28,8 +28,9 @@ internal static partial class LayoutRules
         MarkTitles(folded, lines);
         SkipAddressees(folded, lines);
         SkipCoverNote(folded, lines);
-        ListHeadlines(lines);
+        ListHeadlines(folded, lines);
         ItemsOverSubItems(folded, lines);
+        UnitPrefixesByPlace(folded, lines);
         HeadingsByPlace(folded, lines, registry);
         SkipSignature(folded, lines);
         MarkContinuations(folded, lines);
@@ -162,9 +163,10 @@ internal static partial class LayoutRules
     }
 
     // 一、… 二、… 三、… with nothing under any of them: a list of headlines, not of sections.
-    private static void ListHeadlines(List<ReportLine> lines)
+    private static void ListHeadlines(string folded, List<ReportLine> lines)
     {
         var run = new List<int>();
+        var lastItem = new int[3]; // the number of the last item of levels 1 and 2, 0 after a heading
         void Close()
         {
             if (run.Count >= 2)
@@ -187,7 +189,23 @@ internal static partial class LayoutRules
                 continue;
             }
 
+            // 八、9月下旬,… then 九、澧县科协…开进乡村学校: a heading that goes on numbering the items above it is one
+            // of them, unless items or units of its own follow it (二、8月工作计划 over 1、…).
             var next = NextContent(lines, i + 1);
+            if (line.Kind is LineKind.Item or LineKind.Heading && line.Level is 1 or 2)
+            {
+                var number = ChineseNumerals.Read(folded, line.Start + (line.Level == 2 ? 1 : 0), 3, out var value) > 0 ? value : 0;
+                var headsBelow = next > 0 && (lines[next].Kind is LineKind.UnitHeading or LineKind.UnitParagraph
+                    || (lines[next].Kind is LineKind.Item or LineKind.Heading && lines[next].Level > line.Level));
+                if (line.Kind == LineKind.Heading && number > 1 && lastItem[line.Level] == number - 1 && !headsBelow)
+                {
+                    lines[i] = line = line with { Kind = LineKind.Item, BodyStart = line.NameStart, BodyEnd = line.End, NameStart = 0, NameEnd = 0 };
+                    Close();
+                }
+
+                lastItem[line.Level] = line.Kind == LineKind.Item ? number : 0;
+            }
+
             var empty = line.Kind == LineKind.Heading && line.Level > 0
                 && (next < 0 || (lines[next].Kind == LineKind.Heading && lines[next].Level <= line.Level) || lines[next].Kind == LineKind.End);
             if (line.Kind == LineKind.Heading && line.Level > 0 && next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level == line.Level)
@@ -234,6 +252,30 @@ internal static partial class LayoutRules
             {
                 lines[i] = line with { Kind = LineKind.Heading, NameStart = line.BodyStart, NameEnd = line.BodyEnd };
             }
+        }
+    }
+
+    // Women in Engineering: Oct. 22 – … next to Computer Society: … lines: a name before a colon, beside
+    // unit paragraphs, is a unit of the same list, though no word such as Society says so.
+    private static void UnitPrefixesByPlace(string folded, List<ReportLine> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var besideUnit = (i > 0 && lines[i - 1].Kind == LineKind.UnitParagraph) || (i + 1 < lines.Count && lines[i + 1].Kind == LineKind.UnitParagraph);
+            var colon = line.Kind == LineKind.Paragraph && besideUnit ? folded.IndexOf(':', line.Start, Math.Min(line.Length, 48)) : -1;
+            if (colon <= line.Start || !UnitNameRules.IsEnglishName(folded.AsSpan(line.Start, colon - line.Start)))
+            {
+                continue;
+            }
+
+            var body = colon + 1;
+            while (body < line.End && TextFold.IsSpace(folded[body]))
+            {
+                body++;
+            }
+
+            lines[i] = line with { Kind = LineKind.UnitParagraph, BodyStart = body, BodyEnd = line.End, NameStart = line.Start, NameEnd = colon };
         }
     }
 

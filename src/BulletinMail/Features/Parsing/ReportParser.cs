@@ -313,7 +313,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
             }
         }
 
-        if (!anyOwnDate && IsProse(block))
+        if (!anyOwnDate && IsProse(block, end))
         {
             entries.RemoveRange(firstEntry, entries.Count - firstEntry);
         }
@@ -365,14 +365,15 @@ public sealed partial class ReportParser(UnitRegistry registry)
     }
 
     // Undated narrative: several sentences, or a long one, or a line too short to be an activity (a name).
-    private static bool IsProse(Block block)
+    // Measured without the closing byline, which is no part of the text.
+    private static bool IsProse(Block block, int end)
     {
         if (block.Headline || block.Kind == LineKind.Item)
         {
             return false;
         }
 
-        var text = block.Folded.AsSpan(block.Start, block.End - block.Start).TrimEnd("。.;!? ");
+        var text = block.Folded.AsSpan(block.Start, end - block.Start).TrimEnd("。.;!? ");
         var overview = text[..Math.Min(text.Length, 12)].Contains("以来", StringComparison.Ordinal); // 6月以来,…取得新进展
         return overview || text.Length > 80 || text.Length <= 5 || text.IndexOfAny("。!?") >= 0 || (block.Unit is null && text.Contains(". ", StringComparison.Ordinal));
     }
