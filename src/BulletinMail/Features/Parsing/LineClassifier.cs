@@ -166,6 +166,13 @@ internal static partial class LineClassifier
             return Heading(start, end, start, folded);
         }
 
+        // 附:下月工作计划 — a part appended to the report, named after the label.
+        var appended = AppendedPart().Match(folded, start, end - start);
+        if (appended.Success && !line[appended.Length..].ContainsAny(ClausePunctuation) && !DateScanner.TryFind(line, appended.Length, new Period(2000, 1), out _))
+        {
+            return Heading(start, end, start + appended.Length, folded);
+        }
+
         return new ReportLine(LineKind.Paragraph, start, end, start, end);
     }
 
@@ -350,6 +357,9 @@ internal static partial class LineClassifier
 
     [GeneratedRegex(@"^(?:\d{1,2}(?=[\u4e00-\u9fff])(?![\d]*[月日年号时点分项个名人位家所万亿元届次期场批件篇份条余多天周岁种类户台套米吨亩千百十])|\d{1,3},?(?:[、)\t]|\.(?!\d)|\.(?=\d{1,2}[月日号]))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
     private static partial Regex ItemMarker();
+
+    [GeneratedRegex(@"^附\s*:\s*(?=[^\d\s].{0,39}$)")]
+    private static partial Regex AppendedPart();
 
     [GeneratedRegex(@"^(?:补充|更正|补充材料|补报|correction|addendum|update)\s*[:：]\s*", RegexOptions.IgnoreCase)]
     private static partial Regex LabelPrefix();
