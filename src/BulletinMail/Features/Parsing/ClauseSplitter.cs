@@ -13,18 +13,19 @@ internal static class ClauseSplitter
     // An undated sentence this short before a dated one introduces it ((一)加强组织建设。3月5日,…).
     private const int LeadInLength = 20;
 
-    public static void Split(string folded, int start, int end, Period period, List<Clause> clauses)
+    /// <param name="semicolonsSplit">False where a <c>;</c> alone cuts nothing (an English list item): only a dated part starts a clause.</param>
+    public static void Split(string folded, int start, int end, Period period, List<Clause> clauses, bool semicolonsSplit)
     {
-        if (!Split(folded, start, end, period, clauses, ignoreBrackets: false))
+        if (!Split(folded, start, end, period, clauses, semicolonsSplit, ignoreBrackets: false))
         {
             // An unclosed quote or bracket would swallow the rest of the paragraph: split again ignoring them.
             clauses.Clear();
-            Split(folded, start, end, period, clauses, ignoreBrackets: true);
+            Split(folded, start, end, period, clauses, semicolonsSplit, ignoreBrackets: true);
         }
     }
 
     /// <returns>False when a quote or bracket never closed and nothing was split.</returns>
-    private static bool Split(string folded, int start, int end, Period period, List<Clause> clauses, bool ignoreBrackets)
+    private static bool Split(string folded, int start, int end, Period period, List<Clause> clauses, bool semicolonsSplit, bool ignoreBrackets)
     {
         var depth = 0;
         var straightQuoteOpen = false;
@@ -78,7 +79,7 @@ internal static class ClauseSplitter
             var nextDated = NextStartsDated(folded, i + 1, end, period)
                 && (c == ';' || i - clauseStart <= LeadInLength || HasDate(folded, clauseStart, i, period))
                 && (c == ';' || !NextStartsEnumeration(folded, clauseStart, i));
-            var boundary = enumerated || nextDated || (c == ';' && !runOnSentence);
+            var boundary = enumerated || nextDated || (c == ';' && semicolonsSplit && !runOnSentence);
             if (!boundary)
             {
                 runOnSentence |= sentenceEnd;
@@ -96,10 +97,12 @@ internal static class ClauseSplitter
     }
 
     // A full stop ends a sentence only before white space or the end ("2016.6.18", "3.5亿" are not).
+    // Nor does an abbreviation's before a number ("Oct. 22", "No. 5", "Vol. 14").
     private static bool IsSentenceEnd(string folded, int i, int end)
     {
         var c = folded[i];
-        return c is '。' or '!' or '?' || (c == '.' && (i + 1 >= end || folded[i + 1] == ' '));
+        return c is '。' or '!' or '?'
+            || (c == '.' && (i + 1 >= end || (folded[i + 1] == ' ' && (i + 2 >= end || !char.IsAsciiDigit(folded[i + 2])))));
     }
 
     private static int SkipSpaces(string folded, int from, int end)

@@ -60,7 +60,8 @@ internal static class DateScanner
             || TryReadDayOfThisMonth(text, index, period, out match) || TryReadShortDotted(text, index, period, out match);
     }
 
-    // 6.18, 6.5 组织…, 6.10-6.12, 6.25-26: month.day opening a clause (never inside one: 3.5亿元).
+    // 6.18, 6.5 组织…, 6.10-6.12, 6.25-26, 11/2, 11/9-11/10: month.day (or month/day, as in tables and
+    // chronicles) opening a clause (never inside one: 3.5亿元, 1/3).
     private static bool TryReadShortDotted(ReadOnlySpan<char> text, int index, Period period, out DateMatch match)
     {
         match = default;
@@ -93,7 +94,7 @@ internal static class DateScanner
             }
         }
 
-        match = MakeDay(index, p, year, month, day);
+        match = MakeDay(index, ReadQualifiers(text, p), year, month, day);
         return true;
     }
 
@@ -102,7 +103,7 @@ internal static class DateScanner
         end = index;
         day = 0;
         var n = ReadAsciiNumber(text, index, out month);
-        if (n == 0 || month is < 1 or > 12 || index + n + 1 >= text.Length || text[index + n] != '.')
+        if (n == 0 || month is < 1 or > 12 || index + n + 1 >= text.Length || text[index + n] is not ('.' or '/'))
         {
             return false;
         }
@@ -115,7 +116,7 @@ internal static class DateScanner
         }
 
         p += m;
-        if (p < text.Length && (char.IsAsciiLetterOrDigit(text[p]) || text[p] is '.' or '%' or '亿' or '万' or '元' or '米' or '千' or '倍' or '分' or '秒'))
+        if (p < text.Length && (char.IsAsciiLetterOrDigit(text[p]) || text[p] is '.' or '/' or '%' or '亿' or '万' or '元' or '米' or '千' or '倍' or '分' or '秒'))
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.RegularExpressions;
 using BulletinMail.Features.Units;
 
 namespace BulletinMail.Features.Parsing;
@@ -8,7 +9,7 @@ namespace BulletinMail.Features.Parsing;
 /// report's title lines, the addressee of a greeting, a forwarder's cover note, a list of
 /// headlines numbered like headings, headings known only by their place, a signature block.
 /// </summary>
-internal static class LayoutRules
+internal static partial class LayoutRules
 {
     private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。:!?");
     private static readonly SearchValues<char> ClauseStops = SearchValues.Create(",;。!?"); // a colon may end a label
@@ -23,11 +24,13 @@ internal static class LayoutRules
     public static void Apply(string folded, List<ReportLine> lines, UnitRegistry registry)
     {
         TableRules.Apply(folded, lines);
+        SkipAttachmentLists(folded, lines);
         MarkTitles(folded, lines);
         SkipAddressees(folded, lines);
         SkipCoverNote(folded, lines);
-        ListHeadlines(lines);
+        ListHeadlines(folded, lines);
         ItemsOverSubItems(folded, lines);
+        UnitPrefixesByPlace(folded, lines);
         HeadingsByPlace(folded, lines, registry);
         SkipSignature(folded, lines);
         MarkContinuations(folded, lines);
@@ -100,6 +103,24 @@ internal static class LayoutRules
         return false;
     }
 
+    // 附件:1.…工作照片 / 2.…申报表.docx, Attachments: — a document's list of its attachments, down
+    // to the next blank line, names files, not activities (their names carry dates: 3月20日…纪要.pdf).
+    private static void SkipAttachmentLists(string folded, List<ReportLine> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Kind == LineKind.Blank || !AttachmentLabel().IsMatch(folded.AsSpan(lines[i].Start, lines[i].Length)))
+            {
+                continue;
+            }
+
+            for (; i < lines.Count && lines[i].Kind != LineKind.Blank; i++)
+            {
+                lines[i] = lines[i] with { Kind = LineKind.Skip };
+            }
+        }
+    }
+
     // 省科协学会部: / 你们好!现将…报告如下: — the line before a greeting names the recipient, not a unit or a section.
     private static void SkipAddressees(string folded, List<ReportLine> lines)
     {
@@ -142,9 +163,10 @@ internal static class LayoutRules
     }
 
     // 一、… 二、… 三、… with nothing under any of them: a list of headlines, not of sections.
-    private static void ListHeadlines(List<ReportLine> lines)
+    private static void ListHeadlines(string folded, List<ReportLine> lines)
     {
         var run = new List<int>();
+        var lastItem = new int[3]; // the number of the last item of levels 1 and 2, 0 after a heading
         void Close()
         {
             if (run.Count >= 2)
@@ -167,7 +189,23 @@ internal static class LayoutRules
                 continue;
             }
 
+            // 八、9月下旬,… then 九、澧县科协…开进乡村学校: a heading that goes on numbering the items above it is one
+            // of them, unless items or units of its own follow it (二、8月工作计划 over 1、…).
             var next = NextContent(lines, i + 1);
+            if (line.Kind is LineKind.Item or LineKind.Heading && line.Level is 1 or 2)
+            {
+                var number = ChineseNumerals.Read(folded, line.Start + (line.Level == 2 ? 1 : 0), 3, out var value) > 0 ? value : 0;
+                var headsBelow = next > 0 && (lines[next].Kind is LineKind.UnitHeading or LineKind.UnitParagraph
+                    || (lines[next].Kind is LineKind.Item or LineKind.Heading && lines[next].Level > line.Level));
+                if (line.Kind == LineKind.Heading && number > 1 && lastItem[line.Level] == number - 1 && !headsBelow)
+                {
+                    lines[i] = line = line with { Kind = LineKind.Item, BodyStart = line.NameStart, BodyEnd = line.End, NameStart = 0, NameEnd = 0 };
+                    Close();
+                }
+
+                lastItem[line.Level] = line.Kind == LineKind.Item ? number : 0;
+            }
+
             var empty = line.Kind == LineKind.Heading && line.Level > 0
                 && (next < 0 || (lines[next].Kind == LineKind.Heading && lines[next].Level <= line.Level) || lines[next].Kind == LineKind.End);
             if (line.Kind == LineKind.Heading && line.Level > 0 && next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level == line.Level)
@@ -203,12 +241,41 @@ internal static class LayoutRules
             }
 
             var next = NextContent(lines, i + 1);
-            if (next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level > line.Level
-                && line.BodyEnd - line.BodyStart <= 20 && !folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart).ContainsAny(ClausePunctuation)
-                && !StartsDated(folded, line))
+            var body = folded.AsSpan(line.BodyStart, line.BodyEnd - line.BodyStart);
+            var overSubItems = next > 0 && lines[next].Kind == LineKind.Item && lines[next].Level > line.Level;
+            var overDatedLines = next > 0 && lines[next].Kind == LineKind.Paragraph && StartsDated(folded, lines[next]);
+            var label = body.Length <= 20 && !body.ContainsAny(ClausePunctuation) && !StartsDated(folded, line);
+
+            // ■学会工作 over 八月三日,…: a bulleted label over dated lines heads them too; 2.本月共组织学术活动3场:
+            // over (1)…(3): a line ending in a colon announces its sub-items, however long.
+            if ((label && (overSubItems || overDatedLines)) || (overSubItems && body.EndsWith(':')))
             {
                 lines[i] = line with { Kind = LineKind.Heading, NameStart = line.BodyStart, NameEnd = line.BodyEnd };
             }
+        }
+    }
+
+    // Women in Engineering: Oct. 22 – … next to Computer Society: … lines: a name before a colon, beside
+    // unit paragraphs, is a unit of the same list, though no word such as Society says so.
+    private static void UnitPrefixesByPlace(string folded, List<ReportLine> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var besideUnit = (i > 0 && lines[i - 1].Kind == LineKind.UnitParagraph) || (i + 1 < lines.Count && lines[i + 1].Kind == LineKind.UnitParagraph);
+            var colon = line.Kind == LineKind.Paragraph && besideUnit ? folded.IndexOf(':', line.Start, Math.Min(line.Length, 48)) : -1;
+            if (colon <= line.Start || !UnitNameRules.IsEnglishName(folded.AsSpan(line.Start, colon - line.Start)))
+            {
+                continue;
+            }
+
+            var body = colon + 1;
+            while (body < line.End && TextFold.IsSpace(folded[body]))
+            {
+                body++;
+            }
+
+            lines[i] = line with { Kind = LineKind.UnitParagraph, BodyStart = body, BodyEnd = line.End, NameStart = line.Start, NameEnd = colon };
         }
     }
 
@@ -220,13 +287,24 @@ internal static class LayoutRules
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            if (line.Kind != LineKind.Paragraph || !IsLabelLike(folded, line) || (i > 0 && lines[i - 1].Kind != LineKind.Blank)
-                || i + 1 >= lines.Count || !IsContent(lines[i + 1]))
+            if (line.Kind != LineKind.Paragraph || !IsLabelLike(folded, line) || (i > 0 && lines[i - 1].Kind != LineKind.Blank))
             {
                 continue;
             }
 
-            var below = lines[i + 1];
+            // What was skipped between them (a byline: By Priya Raman) does not part a heading from its lines.
+            var j = i + 1;
+            while (j < lines.Count && lines[j].Kind == LineKind.Skip)
+            {
+                j++;
+            }
+
+            if (j >= lines.Count || !IsContent(lines[j]))
+            {
+                continue;
+            }
+
+            var below = lines[j];
             var datedBelow = below.Kind is LineKind.Paragraph or LineKind.Item && StartsDated(folded, below);
             if (!datedBelow)
             {
@@ -298,13 +376,29 @@ internal static class LayoutRules
         }
     }
 
-    // 2021年6月30日, 二〇二一年六月三十日, 2021-06-30: a full date and nothing else.
+    // 2021年6月30日, 二〇二一年六月三十日, 2021-06-30, February 1, 2024: a full date and nothing else.
     private static bool IsDateOnly(string folded, ReportLine line)
     {
         var span = folded.AsSpan(0, line.End);
         return DateScanner.TryReadAt(span, line.Start, new Period(2000, 1), out var match)
             && match.Precision == DatePrecision.Day && match.EndIndex >= line.End - 1
-            && folded.AsSpan(line.Start, match.Length).ContainsAny("年-/.");
+            && HasYear(folded.AsSpan(line.Start, match.Length));
+    }
+
+    // 2021年, 2021-06-30, February 1, 2024: a signature's date carries its year.
+    private static bool HasYear(ReadOnlySpan<char> date)
+    {
+        var digits = 0;
+        foreach (var c in date)
+        {
+            digits = char.IsAsciiDigit(c) ? digits + 1 : 0;
+            if (digits == 4 || c == '年')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // A chronicle whose entries run over several lines: each starts with its date, and what follows
@@ -360,4 +454,7 @@ internal static class LayoutRules
 
     private static bool IsIndented(string folded, ReportLine line) =>
         line.Start > 0 && folded[line.Start - 1] is ' ' or '\t' or '\u3000';
+
+    [GeneratedRegex(@"^(?:附件|attachments?)\s*\d*\s*:", RegexOptions.IgnoreCase)]
+    private static partial Regex AttachmentLabel();
 }

@@ -13,13 +13,13 @@ internal static partial class LineClassifier
     private static readonly string[] ClosingStarts =
     [
         "此致", "敬礼", "谢谢", "顺祝", "顺颂", "祝好", "祝工作顺利", "特此", "以上", "best", "regards", "kind regards",
-        "thanks", "thank you", "sincerely", "cheers", "yours", "发自我的", "sent from my",
+        "thanks", "thank you", "sincerely", "cheers", "yours", "发自我的", "sent from my", "submitted by", "respectfully submitted",
     ];
 
     private static readonly string[] ChatterWords =
     [
         "如下", "请查收", "见附件", "附件是", "附件为", "请审阅", "请审核", "请审定", "please find", "please see", "here is", "here are",
-        "attached", "attachment", "as follows", "below", "转发", "forwarding", "fyi", "in this issue", "unsubscribe", "本期导读", "谢谢", "let me know", "请一并", "如有不妥", "请指正",
+        "attached", "attachment", "as follows", "below", "转发", "forwarding", "fyi", "in this issue", "unsubscribe", "本期导读", "谢谢", "let me know", "请一并", "如有不妥", "请指正", "更正后",
     ];
 
     /// <summary>Separates the sections of one input (a mail's body and each attachment): what ends one section does not end the next.</summary>
@@ -166,6 +166,13 @@ internal static partial class LineClassifier
             return Heading(start, end, start, folded);
         }
 
+        // 附:下月工作计划 — a part appended to the report, named after the label.
+        var appended = AppendedPart().Match(folded, start, end - start);
+        if (appended.Success && !line[appended.Length..].ContainsAny(ClausePunctuation) && !DateScanner.TryFind(line, appended.Length, new Period(2000, 1), out _))
+        {
+            return Heading(start, end, start + appended.Length, folded);
+        }
+
         return new ReportLine(LineKind.Paragraph, start, end, start, end);
     }
 
@@ -265,6 +272,9 @@ internal static partial class LineClassifier
         return true;
     }
 
+    /// <summary>(记者 吴鹏程), (供稿:省科协办公室): a byline, in brackets.</summary>
+    public static bool IsByline(ReadOnlySpan<char> text) => Byline().IsMatch(text);
+
     /// <summary>---------- Forwarded message ---------, 转发的邮件: a forwarded mail starts below.</summary>
     public static bool IsForwardMarker(ReadOnlySpan<char> line) => ForwardMarker().IsMatch(line);
 
@@ -295,7 +305,7 @@ internal static partial class LineClassifier
 
     private static bool IsBoilerplate(ReadOnlySpan<char> line)
     {
-        if (ContactLine().IsMatch(line) || TableHeader().IsMatch(line) || PublishingLine().IsMatch(line) || Byline().IsMatch(line))
+        if (ContactLine().IsMatch(line) || TableHeader().IsMatch(line) || PublishingLine().IsMatch(line) || Byline().IsMatch(line) || EnglishByline().IsMatch(line))
         {
             return true;
         }
@@ -345,20 +355,28 @@ internal static partial class LineClassifier
     [GeneratedRegex(@"^(?:第?[一二三四五六七八九十]{1,3}[、.:]|第[一二三四五六七八九十]{1,3}(?:部分|章|节)[、:\s]?|\([一二三四五六七八九十]{1,3}\))\s*")]
     private static partial Regex ChineseOrdinal();
 
-    [GeneratedRegex(@"^(?:\d{1,2}(?=[\u4e00-\u9fff])(?![\d]*[月日年号时点分项个名人位家所万亿元届次期场批件篇份条余多天周岁种类户台套米吨亩千百十])|\d{1,3},?(?:[、)\t]|\.(?!\d)|\.(?=\d{1,2}月))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:\d{1,2}(?=[\u4e00-\u9fff])(?![\d]*[月日年号时点分项个名人位家所万亿元届次期场批件篇份条余多天周岁种类户台套米吨亩千百十])|\d{1,3},?(?:[、)\t]|\.(?!\d)|\.(?=\d{1,2}[月日号]))|\(\d{1,3}\)|[①-⑳⑴-⒇]|[▲△●•·◆◇■□○★☆►▶→✓√※][\s]*|[-*+](?=\s)|[a-z][.)](?=\s))\s*", RegexOptions.IgnoreCase)]
     private static partial Regex ItemMarker();
+
+    [GeneratedRegex(@"^附\s*:\s*(?=[^\d\s].{0,39}$)")]
+    private static partial Regex AppendedPart();
 
     [GeneratedRegex(@"^(?:补充|更正|补充材料|补报|correction|addendum|update)\s*[:：]\s*", RegexOptions.IgnoreCase)]
     private static partial Regex LabelPrefix();
 
     // Lines of a web page or a printed bulletin around the report: its source, date of publication,
-    // editors, breadcrumbs, masthead, photo file names, distribution list.
-    [GeneratedRegex(@"^(?:(?:发布时间|发布日期|信息来源|来源|文章来源|作者|责任编辑|编辑|审核|审稿|校对|供稿|通讯员|摄影|浏览次数|点击数|阅读|编者按|报|送|发|抄报|抄送|印发)\s*[:：]|(?:首页|当前位置|您现在的位置).{0,60}(?:>|»|/)|第\s*\d+\s*期\s*\(?总第\s*\d+\s*期\)?|\(?共印\s*\d+\s*份\)?$|(?:[\w\-]+\.(?:jpe?g|png|gif|bmp|webp)\s*)+$|(?:上一篇|下一篇|上一条|下一条|字体|分享到|相关阅读|相关链接)\s*[:：]|【?(?:打印本页|关闭窗口|返回顶部)|\(?图为|\(?图片来源|photo:|source:|posted (?:on|by))", RegexOptions.IgnoreCase)]
+    // editors (also in brackets: (编辑:… 审核:…)), breadcrumbs, masthead, photo file names, distribution
+    // list, and the form's own footer (填表人:… 填报日期:…).
+    [GeneratedRegex(@"^(?:\(?(?:发布时间|发布日期|信息来源|来源|文章来源|作者|责任编辑|编辑|审核|审稿|校对|供稿|通讯员|摄影|浏览次数|点击数|阅读|编者按|报|送|发|抄报|抄送|印发|填表人|填报人|制表人|审核人|填报日期)\s*[:：]|(?:首页|当前位置|您现在的位置).{0,60}(?:>|»|/)|第\s*\d+\s*期\s*\(?总第\s*\d+\s*期\)?|\(?共印\s*\d+\s*份\)?$|(?:[\w\-]+\.(?:jpe?g|png|gif|bmp|webp)\s*)+$|(?:上一篇|下一篇|上一条|下一条|字体|分享到|相关阅读|相关链接)\s*[:：]|【?(?:打印本页|关闭窗口|返回顶部)|\(?图为|\(?图片来源|photo:|source:|posted (?:on|by))", RegexOptions.IgnoreCase)]
     private static partial Regex PublishingLine();
 
     // (记者 吴鹏程 通讯员 科宣), (王晓岚): a byline alone on its line.
     [GeneratedRegex(@"^\((?:(?:记者|通讯员|供稿|作者|文|图|摄影?|编辑)[\s/:]*)?[\u4e00-\u9fff·]{2,6}(?:[\s、,]+(?:(?:记者|通讯员|供稿|作者|文|图|摄影?|编辑)[\s/:]*)?[\u4e00-\u9fff·]{2,6}){0,4}\)$")]
     private static partial Regex Byline();
+
+    // By Priya Raman, Chapter Chair · Reported by Mei Lin: a newsletter item's author on its own line.
+    [GeneratedRegex(@"^(?:(?:[Rr]eported|[Ww]ritten|[Cc]ompiled)\s+by|By)\s+\p{Lu}[\p{L}.'\-]*(?:\s+\p{Lu}[\p{L}.'\-]*){0,3}(?:,\s*[^,.;:!?\d]{1,40})?$")]
+    private static partial Regex EnglishByline();
 
     [GeneratedRegex(@"\(\s*共?\s*\d+\s*[项条件个]\s*\)$")]
     private static partial Regex UnitCount();

@@ -273,7 +273,9 @@ public sealed partial class ReportParser(UnitRegistry registry)
 
         clauses.Clear();
         var end = WithoutByline(block.Folded, block.Start, block.End);
-        ClauseSplitter.Split(block.Folded, block.Start, end, block.Month, clauses);
+        // An English list item is one entry: its ; joins two halves of a sentence (a unit's paragraph still splits).
+        var semicolonsSplit = block.Kind != LineKind.Item || block.Folded.AsSpan(block.Start, end - block.Start).IndexOfAnyInRange('\u4e00', '\u9fff') >= 0;
+        ClauseSplitter.Split(block.Folded, block.Start, end, block.Month, clauses, semicolonsSplit);
 
         var firstEntry = entries.Count;
         var anyOwnDate = false;
@@ -294,6 +296,11 @@ public sealed partial class ReportParser(UnitRegistry registry)
             }
 
             var (date, textStart, textEnd, how, dayList) = clause.Value;
+            if (how == DateSource.Leading && IsAboutTheDate(block.Folded, textStart, textEnd))
+            {
+                continue;
+            }
+
             anyOwnDate |= how != DateSource.Inherited && date.Precision != DatePrecision.Undated;
             carried = date.Precision == DatePrecision.Undated ? carried : date;
             if (textEnd > textStart)
@@ -306,7 +313,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
             }
         }
 
-        if (!anyOwnDate && IsProse(block))
+        if (!anyOwnDate && IsProse(block, end))
         {
             entries.RemoveRange(firstEntry, entries.Count - firstEntry);
         }
@@ -314,7 +321,15 @@ public sealed partial class ReportParser(UnitRegistry registry)
         return null;
     }
 
-    // "…补救技术。 (王晓岚)", "…主持会议。 (记者 杨帆)": a byline closing a news brief is no part of it.
+    // 5月30日是第六个“全国科技工作者日”, 5月下旬以来,…开展了一系列活动: a date that is the sentence's
+    // subject, or the start of a span up to now, opens a web article's overview, not an activity.
+    private static bool IsAboutTheDate(string folded, int textStart, int textEnd)
+    {
+        var rest = folded.AsSpan(textStart, textEnd - textStart);
+        return rest.StartsWith('是') || rest.StartsWith("以来", StringComparison.Ordinal);
+    }
+
+    // "…补救技术。 (王晓岚)", "…主持会议。 (记者 杨帆)", "…座谈会。 (供稿:省科协办公室)": a byline closing a news brief is no part of it.
     private static int WithoutByline(string folded, int start, int end)
     {
         var trimmed = end;
@@ -336,7 +351,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
 
         var inside = folded.AsSpan(open + 1, trimmed - open - 2);
         var before = folded[open - 1];
-        var isByline = inside.Length is >= 2 and <= 20 && !inside.ContainsAny(NotInByline)
+        var isByline = (inside.Length is >= 2 and <= 20 && !inside.ContainsAny(NotInByline) || LineClassifier.IsByline(folded.AsSpan(open, trimmed - open)))
             && (before is '。' or '!' || TextFold.IsSpace(before));
         return isByline ? open : end;
     }
@@ -350,14 +365,15 @@ public sealed partial class ReportParser(UnitRegistry registry)
     }
 
     // Undated narrative: several sentences, or a long one, or a line too short to be an activity (a name).
-    private static bool IsProse(Block block)
+    // Measured without the closing byline, which is no part of the text.
+    private static bool IsProse(Block block, int end)
     {
         if (block.Headline || block.Kind == LineKind.Item)
         {
             return false;
         }
 
-        var text = block.Folded.AsSpan(block.Start, block.End - block.Start).TrimEnd("。.;!? ");
+        var text = block.Folded.AsSpan(block.Start, end - block.Start).TrimEnd("。.;!? ");
         var overview = text[..Math.Min(text.Length, 12)].Contains("以来", StringComparison.Ordinal); // 6月以来,…取得新进展
         return overview || text.Length > 80 || text.Length <= 5 || text.IndexOfAny("。!?") >= 0 || (block.Unit is null && text.Contains(". ", StringComparison.Ordinal));
     }

@@ -41,7 +41,29 @@ internal static class TableRules
             var consumed = folded.AsSpan(lines[i].Start, lines[i].Length).Contains('\t')
                 ? ReadTabTable(folded, lines, i)
                 : ReadCellTable(folded, lines, i);
+            if (consumed > 0)
+            {
+                SkipCaption(folded, lines, i);
+            }
+
             i += Math.Max(0, consumed - 1);
+        }
+    }
+
+    // 东阳市科协6月科普活动安排表, Table 2: Events — the line right above a table's header names the
+    // table; it is neither an entry nor a section (a section would end the unit the table belongs to).
+    private static void SkipCaption(string folded, List<ReportLine> lines, int header)
+    {
+        if (header == 0 || lines[header - 1].Kind is LineKind.Blank or LineKind.Skip or LineKind.End)
+        {
+            return;
+        }
+
+        var caption = folded.AsSpan(lines[header - 1].Start, lines[header - 1].Length).TrimEnd(':');
+        if (caption.Length <= 40 && (caption.EndsWith('表') || caption.EndsWith("一览", StringComparison.Ordinal)
+            || caption.StartsWith("table ", StringComparison.OrdinalIgnoreCase)))
+        {
+            lines[header - 1] = lines[header - 1] with { Kind = LineKind.Skip };
         }
     }
 

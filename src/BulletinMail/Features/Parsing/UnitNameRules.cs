@@ -59,7 +59,7 @@ internal static class UnitNameRules
 
         if (english)
         {
-            return IsEnglishUnitName(folded);
+            return IsEnglishUnitName(folded, needsKeyword: true);
         }
 
         foreach (var suffix in ChineseSuffixes)
@@ -89,8 +89,12 @@ internal static class UnitNameRules
         DateScanner.TryReadAt(folded, 0, new Period(2000, 1), out _)
         || DateScanner.TryFind(folded, 0, new Period(2000, 1), out _);
 
+    /// <summary>Women in Engineering, Young Professionals: capitalised words, as a unit's name is written in English.</summary>
+    public static bool IsEnglishName(ReadOnlySpan<char> folded) =>
+        folded.Length > 0 && char.IsAsciiLetter(folded[0]) && IsEnglishUnitName(folded, needsKeyword: false) && !StartsWithDate(folded);
+
     // "Beijing Association for Science and Technology": capitalised words, one of them a kind of organisation.
-    private static bool IsEnglishUnitName(ReadOnlySpan<char> folded)
+    private static bool IsEnglishUnitName(ReadOnlySpan<char> folded, bool needsKeyword)
     {
         var words = 0;
         var hasKeyword = false;
@@ -114,6 +118,6 @@ internal static class UnitNameRules
             }
         }
 
-        return words is >= 1 and <= 10 && hasKeyword;
+        return words is >= 1 and <= 10 && (hasKeyword || !needsKeyword);
     }
 }
