@@ -168,6 +168,8 @@ public sealed partial class SubscriberImports(
         var done = (int)import.Done;
         foreach (var batch in rows.Skip(done).Chunk(BatchSize))
         {
+            // SQLite's calls run synchronously and do not look at the token: a stopping worker stops here, between batches.
+            cancellationToken.ThrowIfCancellationRequested();
             await using var connection = await connections.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var changes = await subscribers.ImportAsync(connection, transaction, batch, $"import:{import.FileName}", import.Actor, cancellationToken);
