@@ -38,6 +38,10 @@ public sealed class DisplayFormat(IOptions<IntakeOptions> intake, TimeProvider t
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The period a page was asked for (<c>YYYY-MM</c>), else the one editors most likely work on.</summary>
+    /// <summary>What is wrong with a period typed into a page's address or field; null when it reads, or none was given.</summary>
+    public static string? PeriodProblem(string? requested) =>
+        string.IsNullOrWhiteSpace(requested) || Period.TryParse(requested, out _) ? null : $"{Texts.T("A period is written YYYY-MM, not")} \"{requested}\"";
+
     public Period PeriodOrDefault(string? requested) => Period.TryParse(requested, out var period) ? period : DefaultPeriod();
 
     /// <summary>The period editors most likely work on: last month, in the configured time zone (reports arrive after the month).</summary>

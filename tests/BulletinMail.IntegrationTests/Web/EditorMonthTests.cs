@@ -67,7 +67,7 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         // The period links to its queue; the queue lists the periods with work and their counts.
         await page.ClickAsync("#waiting-pending a[data-period='2016-06']");
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("2016-06");
-        Assert.Equal(91, await page.Locator("[data-entry]").CountAsync());
+        await Assertions.Expect(page.Locator("[data-entry]")).ToHaveCountAsync(91); // retried until the page has loaded
         await Assertions.Expect(page.Locator("nav.periods a.current")).ToContainTextAsync("pending 91");
         await ChromiumFixture.ScreenshotsAsync(page, "queue");
 
@@ -78,7 +78,7 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         // A mistyped month is reported beside the field, as typed, and nothing else is shown in its place.
         await page.GotoAsync("/queue?period=2016-6");
         await Assertions.Expect(page.Locator("#period-error")).ToContainTextAsync("A period is written YYYY-MM, not \"2016-6\"");
-        Assert.Equal(0, await page.Locator("[data-entry]").CountAsync());
+        await Assertions.Expect(page.Locator("[data-entry]")).ToHaveCountAsync(0); // retried until the page has loaded
     }
 
     [Fact]

@@ -93,6 +93,18 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM reminders WHERE unit = '新单位' AND period = '2016-06' AND sent_by = @ed", new { ed = WebHarness.EditorName }));
     }
 
+    [Theory]
+    [InlineData("/units?period=2016-13")]
+    [InlineData("/digest?period=June")]
+    [InlineData("/queue?period=2016-6x")]
+    public async Task AMistypedMonth_IsReportedBesideTheField_NotSilentlyReplaced(string path)
+    {
+        using var client = await web.SignedInAsync();
+        var page = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        Assert.Contains("id=\"period-error\"", page, StringComparison.Ordinal);
+        Assert.Contains(path[(path.IndexOf('=', StringComparison.Ordinal) + 1)..], page, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EditingAUnit_ReplacesItsSenders_AndIsAudited()
     {

@@ -45,8 +45,12 @@ public sealed class DigestModel(
     [TempData]
     public string? Error { get; set; }
 
+    /// <summary>Why the period asked for could not be read (shown beside the field; the default month is shown instead).</summary>
+    public string? PeriodError { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        PeriodError = DisplayFormat.PeriodProblem(Period);
         Period = ChosenPeriod().ToString();
         Issue = await issues.GetAsync(Period, cancellationToken);
         Counts = Issue is null ? Counts : await deliveries.CountsAsync(Issue.Id, cancellationToken);

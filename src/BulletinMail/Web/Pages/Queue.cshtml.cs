@@ -64,9 +64,9 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
             // The oldest month that needs work, not the current one, which is empty while reports wait elsewhere.
             Period = Periods.Count > 0 ? Periods[0].Period : format.PeriodOrDefault(null).ToString();
         }
-        else if (!Features.Parsing.Period.TryParse(Period, out _))
+        else if (DisplayFormat.PeriodProblem(Period) is { } problem)
         {
-            PeriodError = $"{Texts.T("A period is written YYYY-MM, not")} \"{Period}\"";
+            PeriodError = problem;
             View = new ReviewQueueView(Period, [], new Dictionary<string, int>(), [], []);
             return Page();
         }

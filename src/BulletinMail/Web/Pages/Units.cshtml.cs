@@ -27,8 +27,12 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
     /// <summary>Set when a unit was already reminded today: the page asks before another reminder.</summary>
     public (string Unit, DateTimeOffset At)? AskAgain { get; private set; }
 
+    /// <summary>Why the period asked for could not be read (shown beside the field; the default month is shown instead).</summary>
+    public string? PeriodError { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        PeriodError = DisplayFormat.PeriodProblem(Period);
         Shown = format.PeriodOrDefault(Period);
         Period = Shown.ToString();
         var (registry, rows) = await board.LoadAsync(Shown, cancellationToken);
