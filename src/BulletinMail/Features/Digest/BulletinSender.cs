@@ -173,7 +173,6 @@ public sealed partial class BulletinSender(
 
     private async Task SendDueAsync(Issue issue, SendRun run, IProgress<DeliveryCounts>? progress, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         var perSecond = outbound.Value.Kind == "smtp" ? outbound.Value.Smtp.MaxPerSecond : 0;
         using var limiter = perSecond > 0
             ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions

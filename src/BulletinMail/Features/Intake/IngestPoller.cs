@@ -313,7 +313,14 @@ public sealed partial class IngestPoller(
 
     private NewSubmission Describe(IMailboxSession session, MailboxItem item, StoredOriginal original)
     {
-        var headers = ReadHeaders(original.Content, original.Content is null ? originals.OpenRead(original.Sha256) : null);
+        // The headers, from the bytes in memory or, for a message too large to keep there, from the
+        // start of its stored original.
+        HeaderList? headers;
+        using (var stream = originals.Open(original.Sha256, original.Content))
+        {
+            headers = ReadHeaders(stream);
+        }
+
         var messageId = headers?[HeaderId.MessageId] is { Length: > 0 } raw ? MimeKit.Utils.MimeUtils.EnumerateReferences(raw).FirstOrDefault() ?? raw.Trim() : null;
         return new NewSubmission(
             mailbox.Key,
@@ -330,16 +337,9 @@ public sealed partial class IngestPoller(
             time.GetUtcNow());
     }
 
-    // The headers, from the bytes in memory or, for a message too large to keep there, from the
-    // start of its stored original (only the headers are read).
-    private static HeaderList? ReadHeaders(byte[]? content, Stream? stored)
+    // Only the headers are read: a message's body may be large.
+    private static HeaderList? ReadHeaders(Stream stream)
     {
-        using var stream = stored ?? (content is null ? null : new MemoryStream(content, writable: false));
-        if (stream is null)
-        {
-            return null;
-        }
-
         try
         {
             return HeaderList.Load(stream);

@@ -101,8 +101,13 @@ public sealed class OriginalStore(DbConnectionFactory connections)
     /// <summary>The bytes of a stored original.</summary>
     public Task<byte[]> ReadAsync(string sha256, CancellationToken cancellationToken) => File.ReadAllBytesAsync(PathOf(sha256), cancellationToken);
 
-    /// <summary>Opens a stored original for reading from disk (a large one is never read whole).</summary>
-    public FileStream OpenRead(string sha256) => new(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.SequentialScan);
+    /// <summary>
+    /// Opens an original for reading: its bytes when the caller has them in memory, else the
+    /// stored file (a large one is never read whole).
+    /// </summary>
+    public Stream Open(string sha256, byte[]? inMemory) => inMemory is not null
+        ? new MemoryStream(inMemory, writable: false)
+        : new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.SequentialScan);
 
     public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256 + ".eml");
 

@@ -264,7 +264,7 @@ public sealed partial class SubmissionProcessor(
         MimeMessage? loaded = null;
         ExtractedDocument document;
         content ??= oversize ? null : await originals.ReadAsync(submission.Sha256, cancellationToken);
-        using (Stream stream = content is null ? originals.OpenRead(submission.Sha256) : new MemoryStream(content, writable: false))
+        using (var stream = originals.Open(submission.Sha256, content))
         {
             try
             {
