@@ -1,6 +1,7 @@
 using System.Text;
 using BulletinMail.Cli;
 using BulletinMail.Features.Intake;
+using BulletinMail.Mail;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -128,7 +129,7 @@ public static class Outbox
     /// </summary>
     public static async Task<IReadOnlyList<MimeMessage>> ReadSentAsync(IServiceProvider services, string dataDirectory)
     {
-        var outgoing = services.GetRequiredService<Features.Bulletins.OutgoingMail>();
+        var outgoing = services.GetRequiredService<Mail.OutgoingMail>();
         var deadline = DateTime.UtcNow.AddSeconds(10);
         do
         {

@@ -1,7 +1,7 @@
-using BulletinMail.Data;
 using System.CommandLine;
+using BulletinMail.Data;
 using BulletinMail.Features.Extraction;
-using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Cli;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
+using BulletinMail.Mail;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulletinMail.Cli;

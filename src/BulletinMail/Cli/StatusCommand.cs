@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
+using BulletinMail.Mail;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulletinMail.Cli;

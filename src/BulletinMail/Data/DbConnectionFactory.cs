@@ -1,5 +1,5 @@
 using System.Data.Common;
-using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +17,7 @@ public sealed class DbConnectionFactory
     {
         ArgumentNullException.ThrowIfNull(options);
 
-        DataDirectory = AppConfiguration.DataDirectory(configuration);
+        DataDirectory = AppPaths.DataDirectory(configuration);
         DataFolder.MakePrivate(DataDirectory);
         var builder = new SqliteConnectionStringBuilder(options.Value.ConnectionString ?? string.Empty);
         if (string.IsNullOrEmpty(builder.DataSource))

@@ -1,4 +1,5 @@
 using BulletinMail.Features.Intake;
+using BulletinMail.Platform;
 using Hangfire;
 using Hangfire.Storage.SQLite;
 
@@ -12,7 +13,7 @@ public static class JobsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        var data = AppConfiguration.DataDirectory(configuration);
+        var data = AppPaths.DataDirectory(configuration);
         DataFolder.MakePrivate(data);
 
         // Hosted services start in order: the schema first, then the scheduler that uses it.

@@ -1,4 +1,4 @@
-using BulletinMail.Features.Bulletins;
+using BulletinMail.Mail;
 
 namespace BulletinMail.Hosting;
 

@@ -1,7 +1,8 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Units;
+using BulletinMail.Mail;
+using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Hosting;
@@ -18,7 +19,7 @@ internal sealed partial class StartupSummary(
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var data = AppConfiguration.DataDirectory(configuration);
+        var data = AppPaths.DataDirectory(configuration);
         var source = mailbox.Value.Kind == "imap"
             ? $"IMAP {mailbox.Value.Imap.Host}:{mailbox.Value.Imap.Port} ({mailbox.Value.Imap.Security}), folder {mailbox.Value.Imap.Folder}"
             : $"Maildir {mailbox.Value.Maildir.Path ?? Path.Combine(data, "mailbox")}";

@@ -1,11 +1,11 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
+using BulletinMail.Mail;
 
 namespace BulletinMail.Hosting;
 

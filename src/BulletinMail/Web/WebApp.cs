@@ -4,6 +4,7 @@ using BulletinMail.Cli;
 using BulletinMail.Features.Accounts;
 using BulletinMail.Features.Intake;
 using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -43,7 +44,7 @@ public static class WebApp
 
         services.AddHostedService<FirstAdmin>();
         var proxies = KnownProxies.From(configuration);
-        AddWeb(services, AppConfiguration.DataDirectory(configuration), proxies);
+        AddWeb(services, AppPaths.DataDirectory(configuration), proxies);
 
         var app = builder.Build();
 

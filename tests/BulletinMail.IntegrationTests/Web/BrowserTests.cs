@@ -1,4 +1,3 @@
-using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Digest;
+using BulletinMail.Mail;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

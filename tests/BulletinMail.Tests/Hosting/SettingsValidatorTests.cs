@@ -1,4 +1,5 @@
 using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

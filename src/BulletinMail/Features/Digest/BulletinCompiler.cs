@@ -1,8 +1,8 @@
 using System.Globalization;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
+using BulletinMail.Mail;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Digest;

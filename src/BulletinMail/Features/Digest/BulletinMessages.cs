@@ -1,8 +1,8 @@
 using System.Net;
-using BulletinMail.Features.Bulletins;
+using BulletinMail.Mail;
+using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Cryptography;
-using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Digest;
 

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Fluid;
 
 namespace BulletinMail.Features.Digest;
@@ -25,7 +25,7 @@ public sealed class BulletinRenderer(IConfiguration configuration)
     // Chinese stays Chinese in the HTML (no &#x...; escapes); markup characters are still encoded.
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
-    public string TemplateDirectory { get; } = AppConfiguration.ConfigRelativePath(configuration, configuration["Digest:Templates"] is { Length: > 0 } dir ? dir : "templates");
+    public string TemplateDirectory { get; } = AppPaths.ConfigRelativePath(configuration, configuration["Digest:Templates"] is { Length: > 0 } dir ? dir : "templates");
 
     /// <exception cref="InvalidDataException">A template is missing or does not parse (the message says where).</exception>
     public async Task<RenderedBulletin> RenderAsync(Bulletin bulletin, CancellationToken cancellationToken)

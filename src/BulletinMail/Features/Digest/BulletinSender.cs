@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
+using BulletinMail.Mail;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Digest;
@@ -48,7 +49,7 @@ public sealed partial class BulletinSender(
     BulletinMessages messages,
     IDeliveryTransport transport,
     IOptions<DigestOptions> options,
-    IOptions<Bulletins.OutboundOptions> outbound,
+    IOptions<OutboundOptions> outbound,
     TimeProvider time,
     ILogger<BulletinSender> logger)
 {

@@ -1,9 +1,8 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
-using BulletinMail.Features.Units;
-using BulletinMail.Hosting;
+using BulletinMail.Mail;
+using BulletinMail.Platform;
 using Dapper;
 using Microsoft.Extensions.Options;
 using MimeKit;

@@ -1,5 +1,6 @@
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Hosting;
+using BulletinMail.Mail;
+using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Digest;
@@ -30,7 +31,7 @@ public static class DigestServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
             return options.Kind == "smtp"
                 ? new SmtpTransport(options.Smtp)
-                : new OutboxTransport(Path.Combine(AppConfiguration.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
+                : new OutboxTransport(Path.Combine(AppPaths.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
         });
         return services;
     }

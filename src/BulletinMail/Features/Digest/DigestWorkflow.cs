@@ -1,5 +1,5 @@
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
+using BulletinMail.Mail;
 using MimeKit;
 
 namespace BulletinMail.Features.Digest;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Digest;
@@ -20,7 +20,7 @@ public sealed class SigningKeys
         ArgumentNullException.ThrowIfNull(options);
         key = options.Value.SigningKey is { Length: > 0 } configured
             ? Encoding.UTF8.GetBytes(configured)
-            : LoadOrCreate(Path.Combine(AppConfiguration.DataDirectory(configuration), "keys", "signing.key"));
+            : LoadOrCreate(Path.Combine(AppPaths.DataDirectory(configuration), "keys", "signing.key"));
     }
 
     /// <summary>The token of a subscriber's unsubscribe link.</summary>

@@ -1,7 +1,7 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
-using Dapper;
 using BulletinMail.Features.Intake;
+using BulletinMail.Mail;
+using Dapper;
 using Microsoft.Extensions.Options;
 using MimeKit;
 

@@ -1,7 +1,7 @@
+using BulletinMail.Mail;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
-using BulletinMail.Hosting;
 using MailKit.Security;
 
 namespace BulletinMail.Features.Intake;

@@ -1,5 +1,5 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
+using BulletinMail.Mail;
 using Dapper;
 
 namespace BulletinMail.Features.Intake;

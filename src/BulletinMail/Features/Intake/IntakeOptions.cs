@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using BulletinMail.Hosting;
+using BulletinMail.Platform;
 
 namespace BulletinMail.Features.Intake;
 

@@ -1,6 +1,7 @@
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
 using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Intake;
@@ -17,7 +18,7 @@ public static class IntakeServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<MailboxOptions>>().Value;
             return options.Kind == "imap"
                 ? new ImapMailbox(options.Imap)
-                : new MaildirMailbox(options.Maildir.Path ?? Path.Combine(AppConfiguration.DataDirectory(sp.GetRequiredService<IConfiguration>()), "mailbox"));
+                : new MaildirMailbox(options.Maildir.Path ?? Path.Combine(AppPaths.DataDirectory(sp.GetRequiredService<IConfiguration>()), "mailbox"));
         });
         services.AddSingleton<OriginalStore>();
         services.AddSingleton<SubmissionStore>();

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
+using BulletinMail.Mail;
 using Microsoft.Extensions.Options;
 using MimeKit;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
+using BulletinMail.Mail;
 using Dapper;
 using Microsoft.Extensions.Options;
 using MimeKit;

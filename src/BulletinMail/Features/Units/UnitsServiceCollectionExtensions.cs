@@ -1,6 +1,6 @@
+using BulletinMail.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using BulletinMail.Hosting;
 
 namespace BulletinMail.Features.Units;
 
@@ -12,7 +12,7 @@ public static class UnitsServiceCollectionExtensions
         services.AddSingleton(_ =>
         {
             var configured = configuration["Units:File"];
-            var path = AppConfiguration.ConfigRelativePath(configuration, configured ?? "units.json");
+            var path = AppPaths.ConfigRelativePath(configuration, configured ?? "units.json");
             if (!File.Exists(path))
             {
                 return configured is null

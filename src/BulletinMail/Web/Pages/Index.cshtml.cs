@@ -1,7 +1,7 @@
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
-using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,8 @@
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
-using BulletinMail.Hosting;
 using MimeKit;
 
-namespace BulletinMail.Features.Bulletins;
+namespace BulletinMail.Mail;
 
 /// <summary>Sends through the configured SMTP relay, one connection per message (the bulletin's delivery pools its own).</summary>
 public sealed class SmtpMailer(OutboundOptions.SmtpSettings settings) : IOutboundMailer

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace BulletinMail.Hosting;
+namespace BulletinMail.Platform;
 
 /// <summary>A setting that must name a time zone this machine knows (IANA, e.g. <c>Asia/Shanghai</c>).</summary>
 [AttributeUsage(AttributeTargets.Property)]

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Cronos;
 
-namespace BulletinMail.Hosting;
+namespace BulletinMail.Platform;
 
 /// <summary>A setting that must be a cron expression Hangfire accepts (<see cref="Crons.Parse"/>).</summary>
 [AttributeUsage(AttributeTargets.Property)]

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace BulletinMail.Features.Bulletins;
+namespace BulletinMail.Mail;
 
 /// <summary>Sends a message the configured way: <c>.eml</c> files in the outbox, or the SMTP relay.</summary>
 public interface IOutboundMailer

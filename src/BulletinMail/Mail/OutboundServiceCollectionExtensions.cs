@@ -1,7 +1,8 @@
 using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
-namespace BulletinMail.Features.Bulletins;
+namespace BulletinMail.Mail;
 
 public static class OutboundServiceCollectionExtensions
 {
@@ -14,7 +15,7 @@ public static class OutboundServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
             return options.Kind == "smtp"
                 ? new SmtpMailer(options.Smtp)
-                : new OutboxMailer(Path.Combine(AppConfiguration.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
+                : new OutboxMailer(Path.Combine(AppPaths.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
         });
         services.AddSingleton<OutgoingMail>();
         return services;

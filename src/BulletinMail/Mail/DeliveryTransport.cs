@@ -1,10 +1,9 @@
 using System.Net.Sockets;
-using BulletinMail.Features.Bulletins;
 using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Mail;
 
 /// <summary>The relay said "not now" (4xx), or the connection broke: try again later.</summary>
 public sealed class TransientDeliveryException(string message, Exception? inner = null) : Exception(message, inner);

@@ -3,7 +3,7 @@ using System.Text;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace BulletinMail.Features.Bulletins;
+namespace BulletinMail.Mail;
 
 /// <summary>
 /// The embedded default: each message becomes <c>outbox/&lt;hash of Message-ID&gt;.eml</c> in the data

@@ -5,7 +5,7 @@ using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace BulletinMail.Features.Bulletins;
+namespace BulletinMail.Mail;
 
 /// <summary>What waits in the outgoing-mail queue: shown by <c>status</c> and <c>/healthz</c>.</summary>
 /// <param name="Waiting">Messages not yet sent (retrying or due).</param>

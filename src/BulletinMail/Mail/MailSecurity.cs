@@ -1,6 +1,6 @@
 using MailKit.Security;
 
-namespace BulletinMail.Hosting;
+namespace BulletinMail.Mail;
 
 /// <summary>The <c>Security</c> setting of a mail server (<c>None</c>, <c>StartTls</c>, <c>Tls</c>) as MailKit's option.</summary>
 public static class MailSecurity

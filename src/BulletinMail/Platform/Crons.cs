@@ -1,6 +1,6 @@
 using Cronos;
 
-namespace BulletinMail.Hosting;
+namespace BulletinMail.Platform;
 
 /// <summary>Cron expressions read the way Hangfire reads a recurring job's: five fields, six with seconds first, or a macro such as <c>@daily</c>.</summary>
 public static class Crons

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace BulletinMail.Features.Bulletins;
+namespace BulletinMail.Mail;
 
 /// <summary>How mail leaves (<c>Outbound</c> in config): <c>.eml</c> files in the outbox, or an SMTP relay.</summary>
 public sealed class OutboundOptions : IValidatableObject

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace BulletinMail.Hosting;
+namespace BulletinMail.Platform;
 
 /// <summary>
 /// The data folder holds password hashes, subscribers' addresses and unsubscribe tokens, every
