@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;

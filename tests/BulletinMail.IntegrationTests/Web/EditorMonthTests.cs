@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using BulletinMail.Data;
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;

@@ -1,5 +1,6 @@
 using System.Net;
 using BulletinMail.Data;
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using BulletinMail.Data;
-using BulletinMail.Features.Review;
+using BulletinMail.Features.Audit;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
 
@@ -62,7 +62,7 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
             new { name, role, hash = Hasher.HashPassword(name, password), now = time.GetUtcNow(), stamp = NewStamp() },
             transaction,
             cancellationToken: cancellationToken)) ?? throw new InvalidOperationException($"user {name} already exists");
-        await EntryStore.AuditAsync(connection, transaction, actor, "user.add", "user", inserted.Id, null, new { name, role }, time.GetUtcNow(), cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, "user.add", "user", inserted.Id, null, new { name, role }, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return inserted;
     }
@@ -207,7 +207,7 @@ public sealed class UserStore(DbConnectionFactory connections, TimeProvider time
             return false;
         }
 
-        await EntryStore.AuditAsync(connection, transaction, actor, action, "user", id, null, after ?? new { name }, time.GetUtcNow(), cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, action, "user", id, null, after ?? new { name }, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -1,5 +1,5 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Review;
+using BulletinMail.Features.Audit;
 using Dapper;
 
 namespace BulletinMail.Features.Digest;
@@ -101,7 +101,7 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         var now = time.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE issues SET paused_reason = @reason, paused_at = @now WHERE id = @issueId", new { issueId, reason, now }, transaction, cancellationToken: cancellationToken));
-        await EntryStore.AuditAsync(connection, transaction, "delivery", "issue.paused", "issue", issueId, null, new { Reason = reason }, now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, "delivery", "issue.paused", "issue", issueId, null, new { Reason = reason }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -126,7 +126,7 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
             var now = time.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE issues SET paused_reason = NULL, paused_at = NULL WHERE id = @issueId", new { issueId }, transaction, cancellationToken: cancellationToken));
-            await EntryStore.AuditAsync(connection, transaction, actor, "issue.resumed", "issue", issueId, new { Reason = reason }, null, now, cancellationToken);
+            await AuditLog.RecordAsync(connection, transaction, actor, "issue.resumed", "issue", issueId, new { Reason = reason }, null, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

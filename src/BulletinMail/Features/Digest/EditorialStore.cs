@@ -1,5 +1,5 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Review;
+using BulletinMail.Features.Audit;
 using Dapper;
 
 namespace BulletinMail.Features.Digest;
@@ -36,7 +36,7 @@ public sealed class EditorialStore(DbConnectionFactory connections, TimeProvider
                 cancellationToken: cancellationToken));
         }
 
-        await EntryStore.AuditAsync(connection, transaction, actor, "issue.editorials", "issue", null, null, new { Period = period, Sections = kept.Select(k => k.heading) }, now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, "issue.editorials", "issue", null, null, new { Period = period, Sections = kept.Select(k => k.heading) }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -1,5 +1,5 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Review;
+using BulletinMail.Features.Audit;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -120,7 +120,7 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
             if (existing is { State: IssueState.Approved } && entryCount == existing.EntryCount
                 && asApproved == new RenderedBulletin(existing.Subject, existing.TextBody, existing.HtmlBody))
             {
-                await EntryStore.AuditAsync(connection, transaction, actor, "issue.compile", "issue", existing.Id, new { existing.State, existing.EntryCount }, new { existing.State, existing.EntryCount, Unchanged = true }, now, cancellationToken);
+                await AuditLog.RecordAsync(connection, transaction, actor, "issue.compile", "issue", existing.Id, new { existing.State, existing.EntryCount }, new { existing.State, existing.EntryCount, Unchanged = true }, now, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new CompiledIssue(existing, ApprovalWithdrawn: false);
             }
@@ -151,11 +151,11 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
             }
 
             var saved = await connection.QuerySingleAsync<Issue>(new CommandDefinition($"SELECT {Columns} FROM issues WHERE period = @period", new { period }, transaction, cancellationToken: cancellationToken));
-            await EntryStore.AuditAsync(connection, transaction, actor, "issue.compile", "issue", saved.Id, existing is null ? null : new { existing.State, existing.EntryCount }, new { saved.State, saved.Number, saved.EntryCount }, now, cancellationToken);
+            await AuditLog.RecordAsync(connection, transaction, actor, "issue.compile", "issue", saved.Id, existing is null ? null : new { existing.State, existing.EntryCount }, new { saved.State, saved.Number, saved.EntryCount }, now, cancellationToken);
             var withdrawn = existing is { State: IssueState.Approved };
             if (withdrawn)
             {
-                await EntryStore.AuditAsync(connection, transaction, actor, "issue.approval-withdrawn", "issue", saved.Id, new { existing!.State, existing.ApprovedBy, existing.ApprovedAt }, new { saved.State, Reason = "the content changed" }, now, cancellationToken);
+                await AuditLog.RecordAsync(connection, transaction, actor, "issue.approval-withdrawn", "issue", saved.Id, new { existing!.State, existing.ApprovedBy, existing.ApprovedAt }, new { saved.State, Reason = "the content changed" }, now, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -191,7 +191,7 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
             return false;
         }
 
-        await EntryStore.AuditAsync(connection, transaction, actor, $"issue.{to}", "issue", id, new { State = from }, new { State = to }, now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, $"issue.{to}", "issue", id, new { State = from }, new { State = to }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using BulletinMail.Data;
-using BulletinMail.Features.Review;
+using BulletinMail.Features.Audit;
 using Dapper;
 
 namespace BulletinMail.Features.Digest;
@@ -149,7 +149,7 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
             };
             if (id is not null)
             {
-                await EntryStore.AuditAsync(connection, transaction, actor, change.Outcome == ImportOutcome.Renamed ? "subscriber.renamed" : "subscriber.active", "subscriber", id,
+                await AuditLog.RecordAsync(connection, transaction, actor, change.Outcome == ImportOutcome.Renamed ? "subscriber.renamed" : "subscriber.active", "subscriber", id,
                     existing is null ? null : new { existing.Status, existing.Name }, new { Status = SubscriberStatus.Active, Name = row.Name ?? existing?.Name, Source = source }, now, cancellationToken);
             }
         }
@@ -185,7 +185,7 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
 
         var after = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
         await connection.ExecuteAsync(new CommandDefinition("UPDATE subscribers SET name = @after WHERE id = @Id", new { after, before.Id }, transaction, cancellationToken: cancellationToken));
-        await EntryStore.AuditAsync(connection, transaction, actor, "subscriber.renamed", "subscriber", before.Id, new { before.Name }, new { Name = after }, time.GetUtcNow(), cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, "subscriber.renamed", "subscriber", before.Id, new { before.Name }, new { Name = after }, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -233,7 +233,7 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
             "UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = @id RETURNING hard_bounces", new { id }, transaction, cancellationToken: cancellationToken));
         var suspended = bounces >= limit && await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE subscribers SET status = 'suspended' WHERE id = @id AND status = 'active'", new { id }, transaction, cancellationToken: cancellationToken)) == 1;
-        await EntryStore.AuditAsync(connection, transaction, "delivery", suspended ? "subscriber.suspended" : "subscriber.bounce", "subscriber", id, null, new { HardBounces = bounces, Detail = detail }, now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, "delivery", suspended ? "subscriber.suspended" : "subscriber.bounce", "subscriber", id, null, new { HardBounces = bounces, Detail = detail }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return suspended;
     }
@@ -294,7 +294,7 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
         var saved = await connection.QuerySingleAsync<Subscriber>(new CommandDefinition($"SELECT {Columns} FROM subscribers WHERE email = @address", new { address }, transaction, cancellationToken: cancellationToken));
         if (outcome is Upsert.Added or Upsert.Changed)
         {
-            await EntryStore.AuditAsync(connection, transaction, actor, $"subscriber.{status}", "subscriber", saved.Id, existing is null ? null : new { existing.Status }, new { saved.Status, Source = source }, now, cancellationToken);
+            await AuditLog.RecordAsync(connection, transaction, actor, $"subscriber.{status}", "subscriber", saved.Id, existing is null ? null : new { existing.Status }, new { saved.Status, Source = source }, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -316,7 +316,7 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
             return false;
         }
 
-        await EntryStore.AuditAsync(connection, transaction, actor, $"subscriber.{status}", "subscriber", id, null, new { Status = status }, now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, $"subscriber.{status}", "subscriber", id, null, new { Status = status }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using BulletinMail.Data;
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using Dapper;
@@ -278,7 +279,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
 
         if (actor is not null)
         {
-            await EntryStore.AuditAsync(connection, transaction, actor, $"submission.{outcome.Status}", "submission", outcome.Id,
+            await AuditLog.RecordAsync(connection, transaction, actor, $"submission.{outcome.Status}", "submission", outcome.Id,
                 new { Status = expected }, new { outcome.Status, outcome.Reason, outcome.Unit, outcome.Period, Entries = outcome.Entries.Count }, now, cancellationToken);
         }
 
@@ -384,7 +385,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
             new { id, reason, now },
             transaction,
             cancellationToken: cancellationToken));
-        await EntryStore.AuditAsync(connection, transaction, actor, "submission.discarded", "submission", id, new { before.Status }, new { Status = SubmissionStatus.Discarded, Reason = reason }, now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, "submission.discarded", "submission", id, new { before.Status }, new { Status = SubmissionStatus.Discarded, Reason = reason }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -430,7 +431,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
 
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE entries SET status = 'pending' WHERE submission_id = @id AND status = 'superseded'", new { id }, transaction, cancellationToken: cancellationToken));
-        await EntryStore.AuditAsync(connection, transaction, actor, "submission.restored", "submission", id, new { Status = SubmissionStatus.Superseded }, new { Status = SubmissionStatus.Parsed }, time.GetUtcNow(), cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, "submission.restored", "submission", id, new { Status = SubmissionStatus.Superseded }, new { Status = SubmissionStatus.Parsed }, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using BulletinMail.Data;
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Parsing;
 using Dapper;
 
@@ -162,7 +163,7 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
                 cancellationToken: cancellationToken));
             if (rows > 0)
             {
-                await AuditAsync(connection, transaction, actor, "entry.undo", "entry", change.Id, new { Status = status }, new { Status = change.Before }, now, cancellationToken);
+                await AuditLog.RecordAsync(connection, transaction, actor, "entry.undo", "entry", change.Id, new { Status = status }, new { Status = change.Before }, now, cancellationToken);
                 undone++;
             }
         }
@@ -185,7 +186,7 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE entries SET status = @status, updated_at = @now WHERE id = @id", new { status, now, id = entry.Id }, transaction, cancellationToken: cancellationToken));
-            await AuditAsync(connection, transaction, actor, $"entry.{status}", "entry", entry.Id, new { entry.Status }, new { Status = status }, now, cancellationToken);
+            await AuditLog.RecordAsync(connection, transaction, actor, $"entry.{status}", "entry", entry.Id, new { entry.Status }, new { Status = status }, now, cancellationToken);
             changed.Add(new StatusChange(entry.Id, entry.Status));
         }
 
@@ -227,7 +228,7 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
             new { after.DateStart, after.DateEnd, after.DatePrecision, after.DateText, after.Text, after.Unit, after.Section, actor, now, after.Id },
             transaction,
             cancellationToken: cancellationToken));
-        await AuditAsync(connection, transaction, actor, "entry.edit", "entry", id, Content(before), Content(after), now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, "entry.edit", "entry", id, Content(before), Content(after), now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -246,7 +247,7 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
         var now = time.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE entries SET headline = @headline, updated_at = @now WHERE id = @id", new { id, headline, now }, transaction, cancellationToken: cancellationToken));
-        await AuditAsync(connection, transaction, actor, headline ? "entry.headline" : "entry.unheadline", "entry", id, new { before.Headline }, new { Headline = headline }, now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, headline ? "entry.headline" : "entry.unheadline", "entry", id, new { before.Headline }, new { Headline = headline }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -282,35 +283,10 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
         const string setOrder = "UPDATE entries SET sort_order = @order, updated_at = @now WHERE id = @id";
         await connection.ExecuteAsync(new CommandDefinition(setOrder, new { id = entry.Id, order = mine, now }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(setOrder, new { id = neighbour.Id, order = theirs, now }, transaction, cancellationToken: cancellationToken));
-        await AuditAsync(connection, transaction, actor, up ? "entry.move-up" : "entry.move-down", "entry", id, new { entry.SortOrder }, new { SortOrder = mine }, now, cancellationToken);
+        await AuditLog.RecordAsync(connection, transaction, actor, up ? "entry.move-up" : "entry.move-down", "entry", id, new { entry.SortOrder }, new { SortOrder = mine }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
-
-    /// <summary>Writes one audit row (who, when, what, before and after as JSON) in the caller's transaction.</summary>
-    public static Task AuditAsync(
-        DbConnection connection, DbTransaction transaction, string actor, string action, string entity, long? entityId,
-        object? before, object? after, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        return connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES (@at, @actor, @action, @entity, @entityId, @before, @after)",
-            new
-            {
-                at,
-                actor,
-                action,
-                entity,
-                entityId,
-                before = before is null ? null : JsonSerializer.Serialize(before, AuditJson),
-                after = after is null ? null : JsonSerializer.Serialize(after, AuditJson),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-    }
-
-    // Chinese stays readable in the audit log.
-    private static readonly JsonSerializerOptions AuditJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static object Content(StoredEntry e) => new { Date = e.DateText, e.DateStart, e.DateEnd, e.DatePrecision, e.Text, e.Unit, e.Section };
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using BulletinMail.Data;
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
 using BulletinMail.Mail;
@@ -103,7 +104,7 @@ public sealed class Reminders(DbConnectionFactory connections, OutgoingMail outg
             cancellationToken: cancellationToken));
         if (id is not null)
         {
-            await EntryStore.AuditAsync(connection, transaction, actor, "unit.remind", "reminder", id, null, new { Unit = unit.Name, Period = period.ToString(), To = unit.Senders }, now, cancellationToken);
+            await AuditLog.RecordAsync(connection, transaction, actor, "unit.remind", "reminder", id, null, new { Unit = unit.Name, Period = period.ToString(), To = unit.Senders }, now, cancellationToken);
             await OutgoingMail.EnqueueAsync(connection, transaction, message, "reminder", now, cancellationToken);
         }
 

@@ -1,4 +1,5 @@
 using BulletinMail.Data;
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using Dapper;
@@ -111,7 +112,7 @@ public sealed class Reparse(SubmissionProcessor processor, EntryStore entries, D
             connection, transaction, submission.Id, submission.Period,
             changes.Where(c => c.Kind == ReparseChangeKind.Added).Select(c => ((int)c.Seq, c.Proposed!)), now, cancellationToken);
 
-        await EntryStore.AuditAsync(connection, transaction, actor, "submission.reparse", "submission", submission.Id, null,
+        await AuditLog.RecordAsync(connection, transaction, actor, "submission.reparse", "submission", submission.Id, null,
             new { Changed = applied, Kept = changes.Count(c => c.Kind != ReparseChangeKind.Unchanged && !c.Applies) }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return applied;

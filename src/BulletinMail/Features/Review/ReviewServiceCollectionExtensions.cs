@@ -1,4 +1,5 @@
 using BulletinMail.Features.Accounts;
+using BulletinMail.Features.Audit;
 
 namespace BulletinMail.Features.Review;
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using BulletinMail.Data;
+using BulletinMail.Features.Audit;
 using Dapper;
 
 namespace BulletinMail.Features.Units;
@@ -119,7 +120,7 @@ public sealed class UnitStore(DbConnectionFactory connections, TimeProvider time
                 new { id, address }, transaction, cancellationToken: cancellationToken));
         }
 
-        await Review.EntryStore.AuditAsync(connection, transaction, actor, "unit.edit", "unit", id, before,
+        await AuditLog.RecordAsync(connection, transaction, actor, "unit.edit", "unit", id, before,
             new { unit.Name, unit.Section, unit.Order, unit.Aliases, unit.Senders }, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;

@@ -1,4 +1,4 @@
-using BulletinMail.Features.Review;
+using BulletinMail.Features.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
