@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulletinMail.Cli;

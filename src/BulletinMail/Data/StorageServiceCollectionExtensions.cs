@@ -1,4 +1,4 @@
-using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Dapper;
 
 namespace BulletinMail.Data;

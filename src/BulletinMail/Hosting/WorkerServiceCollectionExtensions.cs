@@ -1,4 +1,6 @@
 using BulletinMail.Data;
+using BulletinMail.Features.Accounts;
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
@@ -13,7 +15,9 @@ public static class WorkerServiceCollectionExtensions
 {
     /// <summary>Every feature of BulletinMail, as both the worker and the one-shot commands use them (each registers and validates its own options).</summary>
     public static IServiceCollection AddBulletinMail(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddUnitRegistry(configuration).AddReportParser().AddExtraction().AddStorage().AddIntake().AddOutbound().AddReview().AddDigest();
+        services.AddStorage().AddOutbound()
+            .AddUnits(configuration).AddReportParser().AddExtraction().AddAudit().AddAccounts()
+            .AddReview().AddDigest().AddIntake();
 
     /// <summary>The worker's start-up summary.</summary>
     public static IServiceCollection AddStartupSummary(this IServiceCollection services)

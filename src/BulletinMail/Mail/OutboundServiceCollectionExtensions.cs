@@ -1,4 +1,3 @@
-using BulletinMail.Hosting;
 using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +5,7 @@ namespace BulletinMail.Mail;
 
 public static class OutboundServiceCollectionExtensions
 {
-    /// <summary>The outbound mailer of <c>Outbound:Kind</c>: the outbox folder (default) or SMTP.</summary>
+    /// <summary>Outbound mail of <c>Outbound:Kind</c>, the outbox folder (default) or SMTP: the mailer and queue of single messages, and the bulletin's delivery transport.</summary>
     public static IServiceCollection AddOutbound(this IServiceCollection services)
     {
         services.AddCheckedOptions<OutboundOptions>(OutboundOptions.Section);
@@ -18,6 +17,13 @@ public static class OutboundServiceCollectionExtensions
                 : new OutboxMailer(Path.Combine(AppPaths.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
         });
         services.AddSingleton<OutgoingMail>();
+        services.AddSingleton<IDeliveryTransport>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
+            return options.Kind == "smtp"
+                ? new SmtpTransport(options.Smtp)
+                : new OutboxTransport(Path.Combine(AppPaths.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
+        });
         return services;
     }
 }

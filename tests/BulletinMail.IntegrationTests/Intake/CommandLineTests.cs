@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using BulletinMail.Features.Intake;
 
 namespace BulletinMail.IntegrationTests.Intake;
 

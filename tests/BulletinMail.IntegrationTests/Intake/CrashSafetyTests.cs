@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using BulletinMail.Features.Intake;
 using MimeKit;
 
 namespace BulletinMail.IntegrationTests.Intake;

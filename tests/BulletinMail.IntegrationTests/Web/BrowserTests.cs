@@ -1,3 +1,4 @@
+using BulletinMail.Features.Accounts;
 using BulletinMail.Features.Audit;
 using BulletinMail.Features.Review;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,6 +4,7 @@ using BulletinMail.Data;
 using BulletinMail.Features.Audit;
 using BulletinMail.Features.Digest;
 using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
 using Dapper;

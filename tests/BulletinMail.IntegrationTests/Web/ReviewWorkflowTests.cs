@@ -2,6 +2,7 @@ using System.Net;
 using BulletinMail.Data;
 using BulletinMail.Features.Audit;
 using BulletinMail.Features.Intake;
+using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
 using Dapper;

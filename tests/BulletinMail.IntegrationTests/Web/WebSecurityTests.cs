@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using BulletinMail.Data;
 using BulletinMail.Features.Accounts;
+using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;

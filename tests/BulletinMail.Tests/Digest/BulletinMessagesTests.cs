@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BulletinMail.Features.Digest;
+using BulletinMail.Features.Parsing;
 using BulletinMail.Mail;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

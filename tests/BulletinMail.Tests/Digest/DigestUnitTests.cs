@@ -1,4 +1,6 @@
 using BulletinMail.Features.Digest;
+using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

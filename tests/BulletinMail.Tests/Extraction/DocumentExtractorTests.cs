@@ -1,4 +1,5 @@
 using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
 

@@ -1,5 +1,3 @@
-using BulletinMail.Hosting;
-using BulletinMail.Mail;
 using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
@@ -26,13 +24,6 @@ public static class DigestServiceCollectionExtensions
         services.AddSingleton<DigestSchedule>();
         services.AddSingleton<SubscriptionMail>();
         services.AddSingleton<SubscriptionConfirmations>();
-        services.AddSingleton<IDeliveryTransport>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<OutboundOptions>>().Value;
-            return options.Kind == "smtp"
-                ? new SmtpTransport(options.Smtp)
-                : new OutboxTransport(Path.Combine(AppPaths.DataDirectory(sp.GetRequiredService<IConfiguration>()), "outbox"));
-        });
         return services;
     }
 }

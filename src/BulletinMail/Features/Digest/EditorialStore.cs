@@ -1,5 +1,6 @@
 using BulletinMail.Data;
 using BulletinMail.Features.Audit;
+using BulletinMail.Features.Parsing;
 using Dapper;
 
 namespace BulletinMail.Features.Digest;

@@ -1,5 +1,6 @@
 using BulletinMail.Data;
 using BulletinMail.Features.Audit;
+using BulletinMail.Features.Parsing;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using BulletinMail.Hosting;
+using BulletinMail.Platform;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,3 @@
-using BulletinMail.Features.Review;
-using BulletinMail.Features.Units;
-using BulletinMail.Hosting;
 using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
@@ -22,8 +19,6 @@ public static class IntakeServiceCollectionExtensions
         });
         services.AddSingleton<OriginalStore>();
         services.AddSingleton<SubmissionStore>();
-        services.AddSingleton<UnitStore>();
-        services.AddSingleton<EntryStore>();
         services.AddSingleton<MailboxStateStore>();
         services.AddSingleton<Acknowledger>();
         services.AddSingleton<SubmissionProcessor>();
@@ -32,6 +27,8 @@ public static class IntakeServiceCollectionExtensions
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<IntakeHealth>();
         services.AddSingleton<ReportImporter>();
+        services.AddSingleton<ReportReader>();
+        services.AddSingleton<Reparse>();
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using BulletinMail.Features.Parsing;
+
 namespace BulletinMail.Features.Intake;
 
 /// <summary>A message as first recorded, before processing.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
-using BulletinMail.Features.Units;
 
 namespace BulletinMail.Features.Parsing;
 
@@ -21,7 +20,7 @@ internal static partial class LayoutRules
         "快报", "月报", "周报", "大事记", "纪事", "汇报", "要点", "计划", "工作",
     ];
 
-    public static void Apply(string folded, List<ReportLine> lines, UnitRegistry registry)
+    public static void Apply(string folded, List<ReportLine> lines, IKnownUnits registry)
     {
         TableRules.Apply(folded, lines);
         SkipAttachmentLists(folded, lines);
@@ -281,7 +280,7 @@ internal static partial class LayoutRules
 
     // Women in Engineering Affinity Group: a short undated line after a blank one, with dated lines
     // right under it, heads them like the unit headings around it (or, among none, like a section).
-    private static void HeadingsByPlace(string folded, List<ReportLine> lines, UnitRegistry registry)
+    private static void HeadingsByPlace(string folded, List<ReportLine> lines, IKnownUnits registry)
     {
         var unitHeadings = lines.Count(l => l.Kind == LineKind.UnitHeading);
         for (var i = 0; i < lines.Count; i++)

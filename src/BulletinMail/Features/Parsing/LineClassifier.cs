@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
-using BulletinMail.Features.Units;
 
 namespace BulletinMail.Features.Parsing;
 
@@ -28,7 +27,7 @@ internal static partial class LineClassifier
     private static readonly SearchValues<char> ClausePunctuation = SearchValues.Create(",;。:!?");
     private static readonly SearchValues<char> SentencePunctuation = SearchValues.Create(";。:!?");
 
-    public static List<ReportLine> Classify(string folded, UnitRegistry registry)
+    public static List<ReportLine> Classify(string folded, IKnownUnits registry)
     {
         var ranges = LineSplitter.Split(folded, registry);
         var lines = new List<ReportLine>(ranges.Count);
@@ -80,7 +79,7 @@ internal static partial class LineClassifier
         return (start, end);
     }
 
-    private static ReportLine Classify(string folded, (int Start, int End) range, UnitRegistry registry, bool seenContent, ref bool afterForwardMarker)
+    private static ReportLine Classify(string folded, (int Start, int End) range, IKnownUnits registry, bool seenContent, ref bool afterForwardMarker)
     {
         var (start, end) = range;
         var line = folded.AsSpan(start, end - start);
@@ -177,7 +176,7 @@ internal static partial class LineClassifier
     }
 
     // 三、创新驱动示范市工作情况 · (一)琅琊区科协(6项) · 一、6月5日,召开… (an item numbered in Chinese)
-    private static ReportLine ClassifyOrdinalLine(string folded, int start, int end, int restStart, UnitRegistry registry)
+    private static ReportLine ClassifyOrdinalLine(string folded, int start, int end, int restStart, IKnownUnits registry)
     {
         while (restStart < end && TextFold.IsSpace(folded[restStart]))
         {
@@ -209,7 +208,7 @@ internal static partial class LineClassifier
         return new ReportLine(LineKind.Heading, start, end, NameStart: nameStart, NameEnd: nameEnd);
     }
 
-    private static ReportLine ItemWithOptionalUnit(string folded, int start, int end, int bodyStart, UnitRegistry registry)
+    private static ReportLine ItemWithOptionalUnit(string folded, int start, int end, int bodyStart, IKnownUnits registry)
     {
         if (TryUnitPrefix(folded, bodyStart, end, registry, out var unitLine) && unitLine.Kind == LineKind.UnitParagraph)
         {
@@ -223,7 +222,7 @@ internal static partial class LineClassifier
     /// <c>UNIT:body</c> (a unit paragraph), or a line that is only a unit's name, with an optional
     /// count (6项) and colon (a unit heading).
     /// </summary>
-    private static bool TryUnitPrefix(string folded, int start, int end, UnitRegistry registry, out ReportLine line)
+    private static bool TryUnitPrefix(string folded, int start, int end, IKnownUnits registry, out ReportLine line)
     {
         line = default;
         var text = folded.AsSpan(start, end - start);

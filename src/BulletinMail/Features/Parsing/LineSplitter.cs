@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using BulletinMail.Features.Units;
 
 namespace BulletinMail.Features.Parsing;
 
@@ -17,7 +16,7 @@ internal static partial class LineSplitter
     private const int FlattenedMinLength = 150;
     private const int FlattenedMinMarkers = 3;
 
-    public static List<LineRange> Split(string folded, UnitRegistry registry)
+    public static List<LineRange> Split(string folded, IKnownUnits registry)
     {
         var lines = new List<LineRange>();
         var position = 0;
@@ -41,7 +40,7 @@ internal static partial class LineSplitter
         return lines;
     }
 
-    private static bool TrySplitFlattened(string folded, int start, int end, UnitRegistry registry, List<LineRange> lines)
+    private static bool TrySplitFlattened(string folded, int start, int end, IKnownUnits registry, List<LineRange> lines)
     {
         var cuts = new List<int>();
         foreach (var match in ListMarker().EnumerateMatches(folded.AsSpan(start, end - start)))
@@ -71,7 +70,7 @@ internal static partial class LineSplitter
     }
 
     // 。苏州市:6月5日,… — a unit's paragraph that starts after a sentence ended.
-    private static void AddUnitParagraphStarts(string folded, int start, int end, UnitRegistry registry, List<int> cuts)
+    private static void AddUnitParagraphStarts(string folded, int start, int end, IKnownUnits registry, List<int> cuts)
     {
         for (var colon = folded.IndexOf(':', start, end - start); colon > start; colon = colon + 1 < end ? folded.IndexOf(':', colon + 1, end - colon - 1) : -1)
         {

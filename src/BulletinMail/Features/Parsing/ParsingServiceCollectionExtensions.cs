@@ -8,6 +8,6 @@ public static class ParsingServiceCollectionExtensions
     public static IServiceCollection AddReportParser(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        return services.AddSingleton<ReportParser>().AddSingleton<ReportReader>();
+        return services.AddSingleton<ReportParser>();
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using System.Buffers;
-using BulletinMail.Features.Units;
 
 namespace BulletinMail.Features.Parsing;
 
@@ -11,7 +10,7 @@ namespace BulletinMail.Features.Parsing;
 /// chronicles, single-unit reports and multi-unit summaries; skips greetings, closings,
 /// signatures, quoted replies and editorial prose.
 /// </summary>
-public sealed partial class ReportParser(UnitRegistry registry)
+public sealed partial class ReportParser(IKnownUnits registry)
 {
     /// <summary>The section of headline entries (【本期要闻】), whatever the heading's script.</summary>
     public const string HeadlineSection = "本期要闻";
@@ -22,7 +21,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
     private static readonly SearchValues<char> NotInByline = SearchValues.Create("0123456789,;。:、");
 
     public ReportParser()
-        : this(UnitRegistry.Empty)
+        : this(NoKnownUnits.Instance)
     {
     }
 
@@ -68,9 +67,9 @@ public sealed partial class ReportParser(UnitRegistry registry)
             if (line.Kind == LineKind.Title)
             {
                 var title = original[line.Start..line.End];
-                if (registry.FindInText(title) is { } known)
+                if (registry.NameIn(title) is { } known)
                 {
-                    return known.Name;
+                    return known;
                 }
 
                 var unit = ReportTitle.ReadUnit(title);
@@ -514,7 +513,7 @@ public sealed partial class ReportParser(UnitRegistry registry)
         {
             Warn("unit-unknown: the text names no unit and none was given", 0.2);
         }
-        else if (unit is not null && registry.Units.Count > 0 && registry.FindByName(TextFold.Fold(unit)) is null)
+        else if (unit is not null && !registry.IsEmpty && registry.NameOf(TextFold.Fold(unit)) is null)
         {
             Warn($"unit-not-registered: {unit} is not in the unit registry", 0.1);
         }

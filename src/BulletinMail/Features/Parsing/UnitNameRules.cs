@@ -1,5 +1,4 @@
 using System.Buffers;
-using BulletinMail.Features.Units;
 
 namespace BulletinMail.Features.Parsing;
 
@@ -29,7 +28,7 @@ internal static class UnitNameRules
     private static readonly string[] NotUnits =
         ["地址", "联系人", "发件人", "收件人", "主办单位", "承办单位", "时间", "地点", "举办", "承办", "主办", "协办", "创办", "开办", "督办", "召开"];
 
-    public static bool IsUnitName(ReadOnlySpan<char> folded, UnitRegistry registry)
+    public static bool IsUnitName(ReadOnlySpan<char> folded, IKnownUnits registry)
     {
         folded = folded.Trim();
         if (folded.Length is < 2 or > 80 || folded.ContainsAny(ClausePunctuation))
@@ -37,7 +36,7 @@ internal static class UnitNameRules
             return false;
         }
 
-        if (registry.FindByName(folded) is not null)
+        if (registry.NameOf(folded) is not null)
         {
             return true;
         }

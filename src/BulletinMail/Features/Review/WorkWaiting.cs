@@ -1,4 +1,5 @@
 using BulletinMail.Data;
+using BulletinMail.Features.Parsing;
 using Dapper;
 
 namespace BulletinMail.Features.Review;

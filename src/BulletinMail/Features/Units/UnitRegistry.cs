@@ -8,7 +8,7 @@ namespace BulletinMail.Features.Units;
 /// The reporting units and the bulletin's sections, in order. Names are matched folded
 /// (traditional as simplified, full-width as ASCII) and without white space.
 /// </summary>
-public sealed class UnitRegistry
+public sealed class UnitRegistry : IKnownUnits
 {
     // A unit often signs with its organisation's suffix: 保定市科协 is 保定市.
     private static readonly string[] OrganisationSuffixes = ["科学技术协会", "科协"];
@@ -79,6 +79,12 @@ public sealed class UnitRegistry
 
         return null;
     }
+
+    bool IKnownUnits.IsEmpty => Units.Count == 0;
+
+    string? IKnownUnits.NameOf(ReadOnlySpan<char> nameOrAlias) => FindByName(nameOrAlias)?.Name;
+
+    string? IKnownUnits.NameIn(string text) => FindInText(text)?.Name;
 
     /// <summary>The unit that mails from this address, if registered.</summary>
     public UnitDefinition? FindBySender(string? address) =>

@@ -1,3 +1,4 @@
+using BulletinMail.Features.Parsing;
 using BulletinMail.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,8 +7,8 @@ namespace BulletinMail.Features.Units;
 
 public static class UnitsServiceCollectionExtensions
 {
-    /// <summary>The unit registry from <c>Units:File</c> (default <c>units.json</c> beside the config file).</summary>
-    public static IServiceCollection AddUnitRegistry(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The units' store, and the unit registry from <c>Units:File</c> (default <c>units.json</c> beside the config file).</summary>
+    public static IServiceCollection AddUnits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(_ =>
         {
@@ -22,6 +23,7 @@ public static class UnitsServiceCollectionExtensions
 
             return UnitRegistry.Load(path);
         });
-        return services;
+        services.AddSingleton<UnitStore>();
+        return services.AddSingleton<IKnownUnits>(sp => sp.GetRequiredService<UnitRegistry>());
     }
 }

@@ -1,3 +1,4 @@
+using BulletinMail.Features.Accounts;
 using BulletinMail.Features.Digest;
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 
-namespace BulletinMail.Hosting;
+namespace BulletinMail.Platform;
 
 /// <summary>
 /// Checks an options object and every settings object nested in it (<c>Outbound:Smtp</c>,

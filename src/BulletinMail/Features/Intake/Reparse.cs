@@ -1,10 +1,10 @@
 using BulletinMail.Data;
 using BulletinMail.Features.Audit;
-using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Review;
 using Dapper;
 
-namespace BulletinMail.Features.Review;
+namespace BulletinMail.Features.Intake;
 
 /// <summary>What a re-parse would do to one entry.</summary>
 public enum ReparseChangeKind

@@ -1,7 +1,8 @@
 using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Units;
 
-namespace BulletinMail.Features.Parsing;
+namespace BulletinMail.Features.Intake;
 
 /// <summary>
 /// Decides a report's unit and period from what is known outside its text, then parses it.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace BulletinMail.Hosting;
+namespace BulletinMail.Platform;
 
 public static class OptionsServiceCollectionExtensions
 {
