@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 

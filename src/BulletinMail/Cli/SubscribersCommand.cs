@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Subscribers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulletinMail.Cli;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using BulletinMail.Features.Units;
+using BulletinMail.Mail;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulletinMail.Cli;
@@ -43,7 +44,7 @@ internal static class UnitsCommand
             var senders = parseResult.GetValue(sender) ?? [];
             foreach (var address in senders)
             {
-                if (!UnitStore.IsSenderAddress(address))
+                if (!MailAddresses.IsBare(address))
                 {
                     throw new CliException($"--sender '{address}' is not an e-mail address");
                 }

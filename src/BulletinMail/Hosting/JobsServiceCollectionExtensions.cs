@@ -1,3 +1,4 @@
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Platform;
 using Hangfire;
@@ -30,7 +31,7 @@ public static class JobsServiceCollectionExtensions
         services.AddHangfireServer(options => options.WorkerCount = 2);
         services.AddHostedService<RecurringJobs>();
         services.AddHostedService<OutgoingMailService>();
-        services.AddTransient<Features.Digest.DigestJobs>();
+        services.AddTransient<Features.Bulletins.DigestJobs>();
         services.AddSingleton<ImapIdleListener>();
         services.AddHostedService<ImapIdleService>();
         return services;

@@ -1,4 +1,4 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using Hangfire;
 using Microsoft.Extensions.Options;

@@ -1,11 +1,12 @@
 using BulletinMail.Data;
 using BulletinMail.Features.Accounts;
 using BulletinMail.Features.Audit;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Features.Units;
 using BulletinMail.Mail;
 
@@ -17,7 +18,7 @@ public static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddBulletinMail(this IServiceCollection services, IConfiguration configuration) =>
         services.AddStorage().AddOutbound()
             .AddUnits(configuration).AddReportParser().AddExtraction().AddAudit().AddAccounts()
-            .AddReview().AddDigest().AddIntake();
+            .AddReview().AddSubscribers().AddBulletins().AddIntake();
 
     /// <summary>The worker's start-up summary.</summary>
     public static IServiceCollection AddStartupSummary(this IServiceCollection services)

@@ -16,6 +16,9 @@ public sealed class OutboundOptions : IValidatableObject
     [EmailAddress]
     public string From { get; set; } = "bulletin@localhost";
 
+    /// <summary>The domain of <see cref="From"/>: of our Message-IDs and return addresses.</summary>
+    public string Domain => From.Split('@').Last();
+
     public SmtpSettings Smtp { get; set; } = new();
 
     /// <summary>

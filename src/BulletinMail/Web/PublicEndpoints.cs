@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Xml;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Subscribers;
 
 namespace BulletinMail.Web;
 
@@ -24,10 +25,10 @@ internal static partial class PublicEndpoints
             return Results.Content(WithArchiveLinks(workflow.Preview(issue, html: true)), "text/html; charset=utf-8");
         }).AllowAnonymous();
 
-        endpoints.MapGet("/archive/feed.atom", async (IssueStore issues, BulletinMessages messages, Microsoft.Extensions.Options.IOptions<DigestOptions> options, CancellationToken ct) =>
+        endpoints.MapGet("/archive/feed.atom", async (IssueStore issues, PublicLinks links, Microsoft.Extensions.Options.IOptions<SubscriberOptions> options, CancellationToken ct) =>
         {
             var sent = await issues.ListSentAsync(50, ct);
-            return Results.Content(Atom(sent, messages.PublicUrl, options.Value.Title), "application/atom+xml; charset=utf-8");
+            return Results.Content(Atom(sent, links.Root, options.Value.Title), "application/atom+xml; charset=utf-8");
         }).AllowAnonymous();
 
         endpoints.MapGet("/digest/preview", async (string period, string? format, IssueStore issues, DigestWorkflow workflow, HttpContext context, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using BulletinMail.Features.Subscribers;
 
 namespace BulletinMail.Web;
 
@@ -258,9 +259,9 @@ public static class Texts
         ["kept unsubscribed"] = "保持退订",
         ["skipped"] = "跳过",
         ["Choose a CSV file (header line: email,name)."] = "请选择 CSV 文件(首行:email,name)。",
-        [Features.Digest.SubscriberCsv.NoEmailHeader] = "第一行须写明各列:邮箱地址列为 邮箱、电子邮件、邮件地址 或 email;姓名列(可选)为 姓名、名称 或 name。",
-        [Features.Digest.SubscriberCsv.NotAnAddress] = "不是有效的邮箱地址",
-        [Features.Digest.SubscriberCsv.Repeated] = "与前面某行的地址重复",
+        [Features.Subscribers.SubscriberCsv.NoEmailHeader] = "第一行须写明各列:邮箱地址列为 邮箱、电子邮件、邮件地址 或 email;姓名列(可选)为 姓名、名称 或 name。",
+        [Features.Subscribers.SubscriberCsv.NotAnAddress] = "不是有效的邮箱地址",
+        [Features.Subscribers.SubscriberCsv.Repeated] = "与前面某行的地址重复",
         ["Import preview"] = "导入预览",
         ["Charset"] = "字符集",
         ["rows"] = "行",

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;

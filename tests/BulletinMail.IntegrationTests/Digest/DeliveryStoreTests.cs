@@ -1,7 +1,8 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulletinMail.IntegrationTests.Digest;

@@ -1,9 +1,10 @@
 using System.Net;
 using BulletinMail.Data;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Features.Units;
 using BulletinMail.IntegrationTests.Servers;
 using BulletinMail.IntegrationTests.Web;
@@ -31,6 +32,7 @@ public sealed class DeliveryTests(MailSystem mail) : IClassFixture<MailSystem>, 
         ["Mailbox:Imap:User"] = "submit",
         ["Mailbox:Imap:Password"] = MailSystem.Password,
         ["Outbound:Kind"] = "smtp",
+        ["Digest:PublicUrl"] = "https://bulletin.example.org",
         ["Outbound:From"] = "bulletin@bulletin.example.org",
         ["Outbound:Smtp:Host"] = "127.0.0.1",
         ["Outbound:Smtp:Port"] = mail.SmtpPortText,
@@ -87,12 +89,13 @@ public sealed class DeliveryTests(MailSystem mail) : IClassFixture<MailSystem>, 
         Assert.Equal("List-Unsubscribe=One-Click", received.Headers[HeaderId.ListUnsubscribePost]);
         Assert.Contains("<bulletin.bulletin.example.org>", received.Headers[HeaderId.ListId], StringComparison.Ordinal);
         var link = received.Headers[HeaderId.ListUnsubscribe]!.Split(',')[0].Trim().Trim('<', '>');
-        Assert.StartsWith(web.BaseAddress.ToString().TrimEnd('/') + "/unsubscribe/", link, StringComparison.Ordinal);
+        Assert.StartsWith("https://bulletin.example.org/unsubscribe/", link, StringComparison.Ordinal); // Digest:PublicUrl, not where this test's server listens
         Assert.Contains(link, received.TextBody, StringComparison.Ordinal);
         Assert.Contains(WebUtility.HtmlEncode(link), received.HtmlBody, StringComparison.Ordinal);
 
         // A mail scanner's GET changes nothing; the client's one-click POST (no login, no cookie) unsubscribes.
         using var http = new HttpClient();
+        link = new Uri(web.BaseAddress, new Uri(link).PathAndQuery).ToString();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(link))).StatusCode);
         Assert.Equal(SubscriberStatus.Active, (await Get<SubscriberStore>().FindAsync($"{reader}@{MailSystem.SubscriberDomain}", CancellationToken.None))!.Status);
         var oneClick = await http.PostAsync(new Uri(link), new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" }));

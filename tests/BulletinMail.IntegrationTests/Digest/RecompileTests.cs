@@ -1,6 +1,6 @@
 using System.Text.Json;
 using BulletinMail.Features.Audit;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;

@@ -1,7 +1,8 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.IntegrationTests.Web;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;

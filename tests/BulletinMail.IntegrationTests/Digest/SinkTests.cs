@@ -2,14 +2,15 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BulletinMail.Data;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.IntegrationTests.Servers;
 using Dapper;
-using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace BulletinMail.IntegrationTests.Digest;
 
@@ -26,6 +27,7 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
     private Dictionary<string, string> Settings => new()
     {
         ["Outbound__Kind"] = "smtp",
+        ["Digest__PublicUrl"] = "https://bulletin.example.org",
         ["Outbound__From"] = "bulletin@bulletin.example.org",
         ["Outbound__Smtp__Host"] = "127.0.0.1",
         ["Outbound__Smtp__Port"] = port.ToString(CultureInfo.InvariantCulture),

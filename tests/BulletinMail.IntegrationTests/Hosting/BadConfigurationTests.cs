@@ -33,6 +33,20 @@ public sealed class BadConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_RefusesSmtp_WithoutThePublicUrlOfTheLinksInMail()
+    {
+        var (exit, stderr) = await RunAsync("run", new Dictionary<string, string>
+        {
+            ["BULLETINMAIL_Outbound__Kind"] = "smtp",
+            ["BULLETINMAIL_Outbound__Smtp__Host"] = "127.0.0.1",
+        });
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(stderr);
+        Assert.StartsWith("error: configuration: Digest:PublicUrl is required when Outbound:Kind is smtp", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_SaysEveryBadSetting_OneLineEach()
     {
         var (exit, stderr) = await RunAsync("run", new Dictionary<string, string>

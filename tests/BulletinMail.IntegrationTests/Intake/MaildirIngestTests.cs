@@ -1,5 +1,6 @@
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Features.Units;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -281,13 +282,13 @@ public sealed class MaildirIngestTests : IAsyncLifetime
     [Fact]
     public async Task AnUnsubscribeByMail_ThatOurMtaConfirmed_EndsTheSubscriptionAtOnce()
     {
-        var subscribers = harness.Services.GetRequiredService<Features.Digest.SubscriberStore>();
+        var subscribers = harness.Services.GetRequiredService<Features.Subscribers.SubscriberStore>();
         await subscribers.AddAsync("reader@example.org", null, "test", "test", CancellationToken.None);
 
         await DeliverAsync(Reports.Plain("reader@example.org", "退订", string.Empty)); // with our MTA's dmarc=pass for example.org
         await harness.Poller.PollAsync(null, CancellationToken.None);
 
-        Assert.Equal(Features.Digest.SubscriberStatus.Unsubscribed, (await subscribers.FindAsync("reader@example.org", CancellationToken.None))!.Status);
+        Assert.Equal(Features.Subscribers.SubscriberStatus.Unsubscribed, (await subscribers.FindAsync("reader@example.org", CancellationToken.None))!.Status);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using BulletinMail.Features.Intake;
+using BulletinMail.Features.Units;
 using BulletinMail.IntegrationTests.Servers;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -25,6 +26,7 @@ public sealed class RelayOutageTests : IDisposable
     private Dictionary<string, string> Relay => new()
     {
         ["BULLETINMAIL_Outbound__Kind"] = "smtp",
+        ["BULLETINMAIL_Digest__PublicUrl"] = "https://bulletin.example.org",
         ["BULLETINMAIL_Outbound__From"] = "bulletin@bulletin.example.org",
         ["BULLETINMAIL_Outbound__RetryAfter"] = "00:00:01",
         ["BULLETINMAIL_Outbound__Smtp__Host"] = "127.0.0.1",

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;

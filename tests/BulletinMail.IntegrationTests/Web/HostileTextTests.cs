@@ -1,7 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using BulletinMail.Data;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;

@@ -1,5 +1,5 @@
-using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Subscribers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using BulletinMail.Data;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 

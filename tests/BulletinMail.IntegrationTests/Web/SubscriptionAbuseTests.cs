@@ -1,5 +1,5 @@
 using System.Net;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Subscribers;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 

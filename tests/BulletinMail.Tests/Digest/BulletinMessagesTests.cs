@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Mail;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,11 +30,14 @@ public sealed class BulletinMessagesTests
 
     private static BulletinMessages Messages(DigestOptions.DkimSettings? dkim = null)
     {
-        var digest = new DigestOptions { SigningKey = "test key", PublicUrl = "https://bulletin.example.org", Dkim = dkim ?? new() };
-        var keys = new SigningKeys(Options.Create(digest), new ConfigurationBuilder().Build());
-        return new BulletinMessages(keys, Options.Create(digest), Options.Create(new OutboundOptions { From = "bulletin@bulletin.example.org" }),
-            new ConfigurationBuilder().Build(), new ServiceCollection().BuildServiceProvider());
+        var subscribers = Options.Create(new SubscriberOptions { SigningKey = "test key", PublicUrl = "https://bulletin.example.org" });
+        var keys = new SigningKeys(subscribers, new ConfigurationBuilder().Build());
+        return new BulletinMessages(keys, Links, Options.Create(new DigestOptions { Dkim = dkim ?? new() }), subscribers, Options.Create(new OutboundOptions { From = "bulletin@bulletin.example.org" }));
     }
+
+    private static PublicLinks Links { get; } = new(
+        new SigningKeys(Options.Create(new SubscriberOptions { SigningKey = "test key" }), new ConfigurationBuilder().Build()),
+        Options.Create(new SubscriberOptions { PublicUrl = "https://bulletin.example.org" }));
 
     [Fact]
     public void EachCopy_CarriesItsOwnUnsubscribeLink_AndTheListHeaders()
@@ -42,11 +46,11 @@ public sealed class BulletinMessagesTests
         using var first = messages.Create(Issue, 41, "a@example.org", "甲");
         using var second = messages.Create(Issue, 42, "b@example.org", null);
 
-        var link = messages.UnsubscribeUrl(41);
+        var link = Links.Unsubscribe(41);
         Assert.StartsWith("https://bulletin.example.org/unsubscribe/41.", link, StringComparison.Ordinal);
         Assert.EndsWith($"退订:{link}\n", first.TextBody, StringComparison.Ordinal);
         Assert.Contains($"href=\"{link}\"", first.HtmlBody, StringComparison.Ordinal);
-        Assert.Contains(messages.UnsubscribeUrl(42), second.TextBody, StringComparison.Ordinal);
+        Assert.Contains(Links.Unsubscribe(42), second.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain(link, second.TextBody, StringComparison.Ordinal);
         Assert.Contains(new string('文', 3000), first.TextBody, StringComparison.Ordinal); // the part encoded once decodes whole
 
@@ -75,7 +79,7 @@ public sealed class BulletinMessagesTests
 
         Assert.Equal(byMimeKit.ToArray(), direct.ToArray());
         Assert.Equal(direct.ToArray(), asynchronous.ToArray());
-        Assert.EndsWith($"退订:{Messages().UnsubscribeUrl(41)}\n", reread.TextBody, StringComparison.Ordinal);
+        Assert.EndsWith($"退订:{Links.Unsubscribe(41)}\n", reread.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace BulletinMail.Tests.Digest;
 public sealed class SigningKeysTests
 {
     private static SigningKeys Keys(string key) =>
-        new(Options.Create(new DigestOptions { SigningKey = key }), new ConfigurationBuilder().Build());
+        new(Options.Create(new SubscriberOptions { SigningKey = key }), new ConfigurationBuilder().Build());
 
     [Fact]
     public void AnUnsubscribeToken_NamesItsSubscriber_AndCannotBeForged()

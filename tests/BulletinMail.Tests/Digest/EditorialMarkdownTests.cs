@@ -1,4 +1,4 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 
 namespace BulletinMail.Tests.Digest;
 

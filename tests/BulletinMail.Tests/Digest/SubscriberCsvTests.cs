@@ -1,6 +1,6 @@
 using System.Text;
-using BulletinMail.Features.Digest;
 using BulletinMail.Features.Extraction;
+using BulletinMail.Features.Subscribers;
 
 namespace BulletinMail.Tests.Digest;
 

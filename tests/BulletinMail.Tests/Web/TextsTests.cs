@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Web;
 
 namespace BulletinMail.Tests.Web;
@@ -27,8 +29,8 @@ public sealed partial class TextsTests
         [
             .. SubmissionStatus.All, EntryStore.Pending, EntryStore.Approved, EntryStore.Rejected, EntryStore.Superseded,
             .. Enum.GetNames<ReparseChangeKind>().Select(n => n.ToLowerInvariant()),
-            Features.Digest.IssueState.Draft, Features.Digest.IssueState.Approved, Features.Digest.IssueState.Sending, Features.Digest.IssueState.Sent,
-            Features.Digest.SubscriberStatus.Pending, Features.Digest.SubscriberStatus.Active, Features.Digest.SubscriberStatus.Unsubscribed, Features.Digest.SubscriberStatus.Suspended,
+            Features.Bulletins.IssueState.Draft, Features.Bulletins.IssueState.Approved, Features.Bulletins.IssueState.Sending, Features.Bulletins.IssueState.Sent,
+            Features.Subscribers.SubscriberStatus.Pending, Features.Subscribers.SubscriberStatus.Active, Features.Subscribers.SubscriberStatus.Unsubscribed, Features.Subscribers.SubscriberStatus.Suspended,
             "no-date", "invalid-date", "date-inside-clause", "date-outside-period", "unit-unknown", "unit-not-registered", "long-clause",
         ];
         Assert.DoesNotContain(words, w => !Texts.Chinese.ContainsKey(w));

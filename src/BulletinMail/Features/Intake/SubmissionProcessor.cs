@@ -1,7 +1,8 @@
 using System.Text.Json;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Features.Units;
 using BulletinMail.Mail;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,10 @@ public sealed partial class SubmissionProcessor(
     ILogger<SubmissionProcessor> logger)
 {
     // The registry changes rarely (an editor adds a sender); reading it once per second is plenty.
+
+    // What our mail server's authentication results say of the From address, for a mail command.
+    private SenderAuthentication SenderOf(MimeMessage message) =>
+        new(SenderTrust.FailedAuthentication(message, intake.Value.AuthServId), !string.IsNullOrWhiteSpace(intake.Value.AuthServId));
     private static readonly TimeSpan RegistryLifetime = TimeSpan.FromSeconds(1);
     private LoadedRegistry? cachedRegistry;
 
@@ -272,7 +277,7 @@ public sealed partial class SubmissionProcessor(
 
                 // A bounce of one of our bulletins, automatic mail, or a subscription request: no report, never answered.
                 var reason = await bounces.HandleAsync(loaded, cancellationToken) ?? AutomaticMail.Reason(loaded, outbound.Value.From);
-                var command = reason is null ? await subscriptions.HandleAsync(loaded, cancellationToken) : null;
+                var command = reason is null ? await subscriptions.HandleAsync(loaded, SenderOf(loaded), cancellationToken) : null;
                 if ((reason ?? command?.Reason) is { } ignored)
                 {
                     return new(Outcome(SubmissionStatus.Ignored, ignored), loaded, [], command?.Reply);

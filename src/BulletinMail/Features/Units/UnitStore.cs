@@ -34,10 +34,6 @@ public sealed class UnitStore(DbConnectionFactory connections, TimeProvider time
 
     private const string SelectSenders = "SELECT unit_id AS UnitId, address AS Value FROM unit_senders ORDER BY address";
 
-    /// <summary>A bare e-mail address (no display name, no angle brackets): what a sender entry must be.</summary>
-    public static bool IsSenderAddress(string text) =>
-        MimeKit.MailboxAddress.TryParse(text, out var parsed) && parsed.Address == text.Trim() && text.Contains('@', StringComparison.Ordinal);
-
     /// <summary>Adds the registry's units (with their aliases and senders) that the database lacks.</summary>
     public async Task SeedAsync(UnitRegistry registry, CancellationToken cancellationToken)
     {

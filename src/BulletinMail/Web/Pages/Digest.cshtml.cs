@@ -1,5 +1,7 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Subscribers;
+using BulletinMail.Mail;
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -106,7 +108,7 @@ public sealed class DigestModel(
     public async Task<IActionResult> OnPostTestAsync(string? email, CancellationToken cancellationToken)
     {
         var period = ChosenPeriod();
-        if (await issues.GetAsync(period.ToString(), cancellationToken) is { } issue && email is { Length: > 0 } && Features.Digest.SubscriberStore.IsAddress(email.Trim()))
+        if (await issues.GetAsync(period.ToString(), cancellationToken) is { } issue && email is { Length: > 0 } && MailAddresses.IsBare(email.Trim()))
         {
             await workflow.SendTestCopyAsync(issue, email.Trim(), cancellationToken);
             Notice = $"{Texts.T("Test copy sent to")} {email.Trim()}";

@@ -1,4 +1,4 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Platform;

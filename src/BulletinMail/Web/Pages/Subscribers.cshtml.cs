@@ -1,5 +1,5 @@
 using BulletinMail.Features.Accounts;
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Subscribers;
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,4 +1,5 @@
 using BulletinMail.Features.Units;
+using BulletinMail.Mail;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -30,7 +31,7 @@ public sealed class UnitEditModel(UnitStore units, UnitRegistry configured) : Pa
     {
         var addresses = Lines(senders);
         var edited = new UnitDefinition(name, Lines(aliases), string.IsNullOrWhiteSpace(section) ? null : section.Trim(), order, addresses);
-        if (addresses.FirstOrDefault(a => !UnitStore.IsSenderAddress(a)) is { } bad)
+        if (addresses.FirstOrDefault(a => !MailAddresses.IsBare(a)) is { } bad)
         {
             var registry = await units.LoadAsync(configured.Sections, cancellationToken);
             (Unit, Sections, Error) = (edited, registry.Sections, $"{bad}: not an e-mail address");

@@ -1,6 +1,7 @@
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
+using BulletinMail.Mail;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -77,7 +78,7 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
         if (!string.IsNullOrWhiteSpace(name))
         {
             var addresses = UnitEditModel.Lines(senders);
-            if (addresses.FirstOrDefault(a => !UnitStore.IsSenderAddress(a)) is { } bad)
+            if (addresses.FirstOrDefault(a => !MailAddresses.IsBare(a)) is { } bad)
             {
                 Error = $"{bad}: not an e-mail address";
             }

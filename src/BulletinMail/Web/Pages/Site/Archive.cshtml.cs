@@ -1,4 +1,4 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Bulletins;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BulletinMail.Web.Pages.Site;

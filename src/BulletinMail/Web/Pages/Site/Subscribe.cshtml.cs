@@ -1,4 +1,5 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Subscribers;
+using BulletinMail.Mail;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -20,7 +21,7 @@ public sealed class SubscribeModel(SubscriptionConfirmations confirmations) : Pa
 
     public async Task<IActionResult> OnPostAsync(string? email, string? name, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !SubscriberStore.IsAddress(email.Trim()))
+        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !MailAddresses.IsBare(email.Trim()))
         {
             Error = Texts.T("Enter a valid e-mail address.");
             return Page();

@@ -1,4 +1,4 @@
-using BulletinMail.Features.Digest;
+using BulletinMail.Features.Subscribers;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

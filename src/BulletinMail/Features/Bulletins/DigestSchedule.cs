@@ -1,13 +1,14 @@
 using BulletinMail.Data;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Mail;
 using BulletinMail.Platform;
 using Dapper;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>
 /// The monthly schedule: reminders to units that have not reported (the 25th), the draft
@@ -25,9 +26,10 @@ public sealed partial class DigestSchedule(
     IssueStore issues,
     BulletinSender sender,
     SubscriberStore subscribers,
-    BulletinMessages messages,
+    PublicLinks links,
     OutgoingMail outgoing,
     IOptions<DigestOptions> options,
+    IOptions<SubscriberOptions> subscriberOptions,
     IOptions<OutboundOptions> outbound,
     TimeProvider time,
     ILogger<DigestSchedule> logger)
@@ -135,13 +137,13 @@ public sealed partial class DigestSchedule(
             var notice = new MimeMessage
             {
                 Subject = $"第{issue.Number}期草稿已生成 / Draft of issue {issue.Number} ({period}) is ready",
-                MessageId = $"draft.{issue.Id}.{period}@{messages.Domain}",
+                MessageId = $"draft.{issue.Id}.{period}@{outbound.Value.Domain}",
                 Date = time.GetUtcNow(),
                 Body = new TextPart("plain")
                 {
                     Text = $"""
-                        {options.Value.Title} 第{issue.Number}期({period})草稿已生成,共 {issue.EntryCount} 条。请审阅、预览并批准:
-                        {messages.PublicUrl}/digest?period={period}
+                        {subscriberOptions.Value.Title} 第{issue.Number}期({period})草稿已生成,共 {issue.EntryCount} 条。请审阅、预览并批准:
+                        {links.Root}/digest?period={period}
 
                         The draft of issue {issue.Number} ({period}, {issue.EntryCount} entries) is ready to review and approve at the address above.
                         """,

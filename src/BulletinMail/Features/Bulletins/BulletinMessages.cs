@@ -1,10 +1,11 @@
 using System.Net;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Mail;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Cryptography;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>
 /// One subscriber's copy of an issue: text and HTML with their own unsubscribe link, the
@@ -12,7 +13,8 @@ namespace BulletinMail.Features.Digest;
 /// Message-ID that is the same each time it is sent (a re-send after a crash is recognisably the
 /// same message), a VERP return address that tells a bounce whose it was, and optionally DKIM.
 /// </summary>
-public sealed class BulletinMessages(SigningKeys keys, IOptions<DigestOptions> options, IOptions<OutboundOptions> outbound, IConfiguration configuration, IServiceProvider services)
+public sealed class BulletinMessages(
+    SigningKeys keys, PublicLinks links, IOptions<DigestOptions> options, IOptions<SubscriberOptions> subscriberOptions, IOptions<OutboundOptions> outbound)
 {
     private static readonly HeaderId[] SignedHeaders =
     [
@@ -22,32 +24,23 @@ public sealed class BulletinMessages(SigningKeys keys, IOptions<DigestOptions> o
 
     private readonly Lazy<DkimSigner?> signer = new(() => CreateSigner(options.Value.Dkim));
 
-    public string Domain => outbound.Value.From.Split('@').Last();
+    public string ListId => options.Value.ListId ?? $"bulletin.{outbound.Value.Domain}";
 
-    /// <summary>The public site: <c>Digest:PublicUrl</c>, else where <c>run</c> listens (the bound address, when it runs).</summary>
-    public string PublicUrl => (options.Value.PublicUrl
-        ?? services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-        ?? (configuration["Web:Urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : Web.WebApp.DefaultUrls)).TrimEnd('/');
-
-    public string UnsubscribeUrl(long subscriberId) => $"{PublicUrl}/unsubscribe/{keys.Unsubscribe(subscriberId)}";
-
-    public string ListId => options.Value.ListId ?? $"bulletin.{Domain}";
-
-    public MailboxAddress EnvelopeFrom(long issueId, long subscriberId) => new(string.Empty, $"{keys.BounceLocalPart(issueId, subscriberId)}@{Domain}");
+    public MailboxAddress EnvelopeFrom(long issueId, long subscriberId) => new(string.Empty, $"{keys.BounceLocalPart(issueId, subscriberId)}@{outbound.Value.Domain}");
 
     public MimeMessage Create(Issue issue, long subscriberId, string email, string? name)
     {
         ArgumentNullException.ThrowIfNull(issue);
-        var unsubscribe = UnsubscribeUrl(subscriberId);
+        var unsubscribe = links.Unsubscribe(subscriberId);
         var message = new MimeMessage
         {
             Subject = issue.Subject,
             Date = issue.SendingAt ?? issue.CompiledAt,
-            MessageId = $"issue{issue.Number}.{subscriberId}.{issue.Id}@{Domain}",
+            MessageId = $"issue{issue.Number}.{subscriberId}.{issue.Id}@{outbound.Value.Domain}",
         };
-        message.From.Add(new MailboxAddress(options.Value.Title, outbound.Value.From));
+        message.From.Add(new MailboxAddress(subscriberOptions.Value.Title, outbound.Value.From));
         message.To.Add(new MailboxAddress(name ?? string.Empty, email));
-        message.Headers.Add(HeaderId.ListId, $"{options.Value.Title} <{ListId}>");
+        message.Headers.Add(HeaderId.ListId, $"{subscriberOptions.Value.Title} <{ListId}>");
         message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribe}>, <mailto:{options.Value.SubmissionAddress ?? outbound.Value.From}?subject=unsubscribe>");
         message.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
         message.Headers.Add(HeaderId.Precedence, "bulk");

@@ -3,7 +3,7 @@ using BulletinMail.Features.Audit;
 using BulletinMail.Features.Parsing;
 using Dapper;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>A section an editor writes for an issue (an overview, a speech), in Markdown.</summary>
 public sealed record Editorial(string Heading, string Markdown);

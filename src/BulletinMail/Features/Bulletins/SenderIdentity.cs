@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>
 /// Who holds a send's lease: <c>host:pid:run</c>. A holder on this host whose process is gone

@@ -3,7 +3,7 @@ using System.Text;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>One activity as the bulletin prints it: its date (null when it inherits the one before) and text.</summary>
 public sealed record BulletinClause(string? Date, string Text)

@@ -1,4 +1,4 @@
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>An issue as a compile left it, and what became of its approval.</summary>
 /// <param name="ApprovalWithdrawn">The issue was approved, and its content changed: it is a draft again.</param>

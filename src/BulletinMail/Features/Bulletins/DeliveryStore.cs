@@ -2,7 +2,7 @@ using BulletinMail.Data;
 using BulletinMail.Features.Audit;
 using Dapper;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>Delivery statuses: the row per (issue, subscriber) is the only truth about sending.</summary>
 public static class DeliveryStatus

@@ -3,7 +3,7 @@ using System.Text;
 using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Subscribers;
 
 /// <summary>
 /// Signs and checks the tokens in links and return addresses (HMAC-SHA256): unsubscribe links,
@@ -15,7 +15,7 @@ public sealed class SigningKeys
 {
     private readonly byte[] key;
 
-    public SigningKeys(IOptions<DigestOptions> options, IConfiguration configuration)
+    public SigningKeys(IOptions<SubscriberOptions> options, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
         key = options.Value.SigningKey is { Length: > 0 } configured

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>
 /// Tells a recipient's refusal from the relay's. A relay that denies us relaying, or blocks our

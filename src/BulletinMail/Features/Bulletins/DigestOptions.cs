@@ -1,23 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using BulletinMail.Platform;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
-/// <summary>The bulletin (<c>Digest</c> in config): its title and numbering, footer, links, schedule and delivery.</summary>
+/// <summary>The bulletin (<c>Digest</c> in config): its numbering, footer, schedule and delivery. Its title and public site are <see cref="Subscribers.SubscriberOptions"/>.</summary>
 public sealed class DigestOptions
 {
     public const string Section = "Digest";
 
-    [Required]
-    public string Title { get; set; } = "创新驱动助力工程动态";
-
     /// <summary>The number of the first issue compiled here; later ones count on from the highest.</summary>
     [Range(1, 1_000_000)]
     public int FirstNumber { get; set; } = 1;
-
-    /// <summary>Where subscribers reach the public pages (unsubscribe, subscribe, archive), e.g. https://bulletin.example.org.</summary>
-    [Url]
-    public string? PublicUrl { get; set; }
 
     /// <summary>The List-Id (RFC 2919); default <c>bulletin.</c> and the sender's domain.</summary>
     public string? ListId { get; set; }
@@ -41,18 +34,8 @@ public sealed class DigestOptions
     /// <summary>The heading of the section for units with no section in the registry.</summary>
     public string OtherSectionTitle { get; set; } = "其他";
 
-    /// <summary>The HMAC key of unsubscribe, confirmation and bounce tokens (from the environment); without it one is made and kept in the data folder.</summary>
-    public string? SigningKey { get; set; }
-
     [Range(1, 100)]
     public int HardBounceLimit { get; set; } = 3;
-
-    /// <summary>
-    /// At most this many confirmation mails (subscriptions, unsubscribes by mail) a day in all;
-    /// beyond it requests are refused and an error is logged: someone is abusing the form.
-    /// </summary>
-    [Range(1, 1_000_000)]
-    public int MaxConfirmationsPerDay { get; set; } = 500;
 
     /// <summary>A temporary failure (4xx) is retried this many times, waiting <see cref="RetryBase"/>, then twice as long each time.</summary>
     [Range(1, 50)]
@@ -68,10 +51,6 @@ public sealed class DigestOptions
     /// <summary>A sender silent this long (it renews its lease every batch) is taken to have crashed: the next send takes over and re-sends what it had in flight.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SenderTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>A confirmed subscriber import of more rows than this runs as a background job with its progress on the subscribers page.</summary>
-    [Range(1, 10_000_000)]
-    public int ImportJobThreshold { get; set; } = 5_000;
 
     /// <summary>A send from the web page waits for an editor to confirm the number of active subscribers when it grew by more than this percentage, and by more than <see cref="SendConfirmGrowthMinimum"/>, since the last sent issue.</summary>
     [Range(0, 10_000)]

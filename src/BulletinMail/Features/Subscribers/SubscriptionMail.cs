@@ -1,11 +1,10 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Intake;
 using BulletinMail.Mail;
 using Dapper;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Subscribers;
 
 /// <summary>
 /// Subscribing and unsubscribing by mail to the submission address (subject 订阅 / subscribe,
@@ -16,27 +15,27 @@ namespace BulletinMail.Features.Digest;
 /// </summary>
 public sealed class SubscriptionMail(
     SubscriberStore subscribers,
-    SubscriptionConfirmations confirmations,
-    IOptions<IntakeOptions> intake)
+    SubscriptionConfirmations confirmations)
 {
     private static readonly string[] SubscribeWords = ["订阅", "subscribe"];
     private static readonly string[] UnsubscribeWords = ["退订", "取消订阅", "unsubscribe"];
 
     /// <returns>What was done, for the submission's reason, and the mail it answers with (queued with the
     /// submission's outcome); null when the message is not a subscription request.</returns>
-    public async Task<MailCommandResult?> HandleAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task<MailCommandResult?> HandleAsync(MimeMessage message, SenderAuthentication sender, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var subject = (message.Subject ?? string.Empty).Trim().TrimEnd('。', '.', '!', '!');
         var from = message.From.Mailboxes.FirstOrDefault();
         var unsubscribe = UnsubscribeWords.Any(w => subject.Equals(w, StringComparison.OrdinalIgnoreCase));
         var subscribe = !unsubscribe && SubscribeWords.Any(w => subject.Equals(w, StringComparison.OrdinalIgnoreCase));
-        if ((!subscribe && !unsubscribe) || from is null || !SubscriberStore.IsAddress(from.Address))
+        if ((!subscribe && !unsubscribe) || from is null || !MailAddresses.IsBare(from.Address))
         {
             return null;
         }
 
-        if (SenderTrust.FailedAuthentication(message, intake.Value.AuthServId) is { } untrusted)
+        ArgumentNullException.ThrowIfNull(sender);
+        if (sender.Failure is { } untrusted)
         {
             return new($"a subscription request not acted on: {untrusted}");
         }
@@ -50,7 +49,7 @@ public sealed class SubscriptionMail(
 
             // Only our MTA's word that the mail really came from that address ends a subscription
             // outright; anyone else gets the one-click link mailed to the address itself.
-            if (!string.IsNullOrWhiteSpace(intake.Value.AuthServId))
+            if (sender.CheckedByOurServer)
             {
                 await subscribers.UnsubscribeAsync(subscriber.Id, $"mail:{from.Address}", cancellationToken);
                 return new($"{from.Address} unsubscribed by mail (sender confirmed by our mail server)");
@@ -65,6 +64,12 @@ public sealed class SubscriptionMail(
     }
 }
 
+/// <summary>
+/// What intake knows of a mail's sender: why our mail server's authentication results disown the
+/// From address (null when they do not), and whether our server checks senders at all.
+/// </summary>
+public sealed record SenderAuthentication(string? Failure, bool CheckedByOurServer);
+
 /// <summary>What a mail command did (for the submission's reason) and the mail that answers it, if any.</summary>
 public sealed record MailCommandResult(string Reason, MimeMessage? Reply = null);
 
@@ -77,10 +82,9 @@ public sealed record MailCommandResult(string Reason, MimeMessage? Reply = null)
 public sealed partial class SubscriptionConfirmations(
     DbConnectionFactory connections,
     SubscriberStore subscribers,
-    SigningKeys keys,
-    BulletinMessages messages,
+    PublicLinks links,
     OutgoingMail queue,
-    IOptions<DigestOptions> options,
+    IOptions<SubscriberOptions> options,
     IOptions<OutboundOptions> outbound,
     TimeProvider time,
     ILogger<SubscriptionConfirmations> logger)
@@ -108,7 +112,7 @@ public sealed partial class SubscriptionConfirmations(
             return null;
         }
 
-        var link = $"{messages.PublicUrl}/subscribe/confirm?token={keys.Confirm(subscriber.Email, time.GetUtcNow() + LinkLifetime)}";
+        var link = links.ConfirmSubscription(subscriber.Email, time.GetUtcNow() + LinkLifetime);
         return Compose(subscriber, $"请确认订阅《{options.Value.Title}》 / Please confirm your subscription", $"""
             您好:
 
@@ -138,7 +142,7 @@ public sealed partial class SubscriptionConfirmations(
             您好:
 
             我们收到一封以您的地址发来的退订邮件。如果确要退订《{options.Value.Title}》,请打开下面的链接并点击“退订”:
-            {messages.UnsubscribeUrl(subscriber.Id)}
+            {links.Unsubscribe(subscriber.Id)}
 
             如果不是您本人,请忽略本邮件,您的订阅不变。
 
@@ -152,7 +156,7 @@ public sealed partial class SubscriptionConfirmations(
         var message = new MimeMessage
         {
             Subject = subject,
-            MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(messages.Domain),
+            MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(outbound.Value.Domain),
             Date = time.GetUtcNow(),
             Body = new TextPart("plain") { Text = text },
         };

@@ -5,7 +5,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>Issue states (DESIGN.md): a draft is approved, then sent; a sent issue never changes.</summary>
 public static class IssueState

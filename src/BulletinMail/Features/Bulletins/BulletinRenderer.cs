@@ -3,7 +3,7 @@ using System.Text.Unicode;
 using BulletinMail.Platform;
 using Fluid;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>The bulletin rendered through its Liquid templates, as text and as HTML.</summary>
 public sealed record RenderedBulletin(string Subject, string Text, string Html);

@@ -1,7 +1,8 @@
-using MimeKit;
+using BulletinMail.Features.Subscribers;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>
 /// Delivery reports (DSNs) that come back to the submission mailbox: each bulletin went out

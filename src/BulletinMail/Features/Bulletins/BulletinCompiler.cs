@@ -1,11 +1,12 @@
 using System.Globalization;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Features.Units;
 using BulletinMail.Mail;
 using Microsoft.Extensions.Options;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>
 /// Turns the approved entries of a period into the bulletin in the house style of issue 21:
@@ -19,6 +20,7 @@ public sealed class BulletinCompiler(
     UnitRegistry configured,
     EditorialStore editorials,
     IOptions<DigestOptions> options,
+    IOptions<SubscriberOptions> subscriberOptions,
     IOptions<OutboundOptions> outbound,
     TimeProvider time)
 {
@@ -57,7 +59,7 @@ public sealed class BulletinCompiler(
         return new Bulletin(
             number,
             period.ToString(),
-            settings.Title,
+            subscriberOptions.Value.Title,
             DateLine(time.GetUtcNow()),
             headlines,
             numbered,

@@ -1,7 +1,8 @@
 using BulletinMail.Features.Extraction;
+using BulletinMail.Mail;
 using nietras.SeparatedValues;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Subscribers;
 
 /// <summary>One usable row of a subscriber list: its line in the file (the first, when a quoted name spans lines).</summary>
 public sealed record SubscriberRow(int Line, string Email, string? Name);
@@ -68,7 +69,7 @@ public static class SubscriberCsv
 
             var address = email < fields.Length ? fields[email] : string.Empty;
             var line = row.LineNumberFrom;
-            if (!SubscriberStore.IsAddress(address))
+            if (!MailAddresses.IsBare(address))
             {
                 invalid.Add(new InvalidRow(line, address, NotAnAddress));
             }

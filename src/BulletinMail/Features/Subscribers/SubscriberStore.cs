@@ -1,9 +1,10 @@
 using System.Data.Common;
 using BulletinMail.Data;
 using BulletinMail.Features.Audit;
+using BulletinMail.Mail;
 using Dapper;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Subscribers;
 
 /// <summary>Subscriber statuses: only active ones receive the bulletin.</summary>
 public static class SubscriberStatus
@@ -49,8 +50,6 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
         """;
 
     public static string Normalize(string email) => (email ?? throw new ArgumentNullException(nameof(email))).Trim().ToLowerInvariant();
-
-    public static bool IsAddress(string email) => Units.UnitStore.IsSenderAddress(email);
 
     public async Task<Subscriber?> FindAsync(string email, CancellationToken cancellationToken)
     {
@@ -249,7 +248,7 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
     private async Task<(Subscriber Subscriber, Upsert Outcome)> UpsertAsync(
         string email, string? name, string status, string source, bool reactivateUnsubscribed, string actor, CancellationToken cancellationToken)
     {
-        if (!IsAddress(email?.Trim() ?? string.Empty))
+        if (!MailAddresses.IsBare(email?.Trim() ?? string.Empty))
         {
             throw new ArgumentException($"'{email}' is not an e-mail address", nameof(email));
         }

@@ -1,8 +1,10 @@
 using BulletinMail.Features.Parsing;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Mail;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>An editor's steps with an issue: compile (or recompile) the draft, preview it, send a test copy, approve it.</summary>
 public sealed class DigestWorkflow(
@@ -10,6 +12,8 @@ public sealed class DigestWorkflow(
     BulletinRenderer renderer,
     IssueStore issues,
     BulletinMessages messages,
+    PublicLinks links,
+    IOptions<OutboundOptions> outbound,
     IOutboundMailer mailer)
 {
     /// <summary>Compiles the period's approved entries into its issue: a new draft, or the draft replaced; an approved issue whose content is unchanged stays approved.</summary>
@@ -47,7 +51,7 @@ public sealed class DigestWorkflow(
     public string Preview(Issue issue, bool html)
     {
         ArgumentNullException.ThrowIfNull(issue);
-        var body = (html ? issue.HtmlBody : issue.TextBody).Replace(Bulletin.UnsubscribePlaceholder, $"{messages.PublicUrl}/unsubscribe", StringComparison.Ordinal);
+        var body = (html ? issue.HtmlBody : issue.TextBody).Replace(Bulletin.UnsubscribePlaceholder, $"{links.Root}/unsubscribe", StringComparison.Ordinal);
         return body.EndsWith('\n') ? body : body + "\n";
     }
 
@@ -60,7 +64,7 @@ public sealed class DigestWorkflow(
         ArgumentNullException.ThrowIfNull(issue);
         var message = Sample(issue, email);
         message.Subject = $"[TEST] {message.Subject}";
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(messages.Domain);
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(outbound.Value.Domain);
         await mailer.SendAsync(message, cancellationToken);
     }
 }

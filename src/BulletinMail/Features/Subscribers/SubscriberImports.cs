@@ -4,7 +4,7 @@ using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Subscribers;
 
 /// <summary>A subscriber import: its file, its state (previewed, confirmed, done), and how far it got.</summary>
 public sealed record SubscriberImport(
@@ -35,7 +35,7 @@ public sealed record ImportPreview(SubscriberList List, IReadOnlyList<ImportChan
 /// applies no row twice.
 /// </summary>
 public sealed partial class SubscriberImports(
-    DbConnectionFactory connections, SubscriberStore subscribers, TimeProvider time, IOptions<DigestOptions> options, ILogger<SubscriberImports> logger)
+    DbConnectionFactory connections, SubscriberStore subscribers, TimeProvider time, IOptions<SubscriberOptions> options, ILogger<SubscriberImports> logger)
 {
     public const string Previewed = "previewed";
     public const string Confirmed = "confirmed";

@@ -1,9 +1,10 @@
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
+using BulletinMail.Features.Subscribers;
 using BulletinMail.Mail;
 using Microsoft.Extensions.Options;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>How a send run ended.</summary>
 public enum SendOutcome

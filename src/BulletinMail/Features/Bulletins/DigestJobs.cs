@@ -1,6 +1,6 @@
 using Hangfire;
 
-namespace BulletinMail.Features.Digest;
+namespace BulletinMail.Features.Bulletins;
 
 /// <summary>
 /// The Hangfire jobs of the bulletin. Each is idempotent on its own (the state, the
