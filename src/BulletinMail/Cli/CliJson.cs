@@ -35,8 +35,6 @@ public sealed record IngestJson(string Mailbox, int Waiting, int Recorded, int P
 [JsonSerializable(typeof(IngestJson))]
 [JsonSerializable(typeof(DigestStatusJson))]
 [JsonSerializable(typeof(IReadOnlyList<SubscriberJson>))]
-[JsonSerializable(typeof(IntakeHealthReport))]
-[JsonSerializable(typeof(IntakeHealthSummary))]
 [JsonSerializable(typeof(IReadOnlyList<ExtractedAttachment>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext

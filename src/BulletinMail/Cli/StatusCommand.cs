@@ -19,7 +19,7 @@ internal static class StatusCommand
             var report = await services.GetRequiredService<IntakeHealth>().ReadAsync(cancellationToken);
             if (parseResult.GetRequiredValue(format) == "json")
             {
-                await CliOutput.WriteJsonAsync(report, CliJsonContext.Readable.IntakeHealthReport, cancellationToken);
+                await CliOutput.WriteJsonAsync(report, IntakeHealthJson.Readable.IntakeHealthReport, cancellationToken);
             }
             else
             {

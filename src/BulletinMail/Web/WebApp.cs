@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using BulletinMail.Cli;
 using BulletinMail.Features.Accounts;
 using BulletinMail.Features.Intake;
 using BulletinMail.Hosting;
@@ -160,8 +159,8 @@ public static class WebApp
             var report = await health.ReadAsync(ct);
             var status = report.Healthy ? 200 : 503;
             return context.User.Identity?.IsAuthenticated == true
-                ? Results.Json(report, CliJsonContext.Readable.IntakeHealthReport, statusCode: status)
-                : Results.Json(IntakeHealthSummary.Of(report, time.GetUtcNow()), CliJsonContext.Readable.IntakeHealthSummary, statusCode: status);
+                ? Results.Json(report, IntakeHealthJson.Readable.IntakeHealthReport, statusCode: status)
+                : Results.Json(IntakeHealthSummary.Of(report, time.GetUtcNow()), IntakeHealthJson.Readable.IntakeHealthSummary, statusCode: status);
         }).AllowAnonymous();
         app.MapAssets();
         app.MapBulletinDocuments();

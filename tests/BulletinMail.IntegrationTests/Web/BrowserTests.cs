@@ -156,7 +156,7 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
         var cookies = await page.Context.CookiesAsync();
 
         // An admin sets a new password (the editor's laptop was lost, say): the open page's next request is sent to sign in.
-        await web.Services.GetRequiredService<Features.Accounts.UserStore>().SetPasswordAsync(WebHarness.EditorName, "another-long-password", "test", CancellationToken.None);
+        await web.Services.GetRequiredService<BulletinMail.Features.Accounts.UserStore>().SetPasswordAsync(WebHarness.EditorName, "another-long-password", "test", CancellationToken.None);
         await page.GotoAsync("/units");
         Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
 

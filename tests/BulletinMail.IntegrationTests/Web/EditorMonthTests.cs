@@ -166,8 +166,8 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         }
 
         var workflow = web.Services.GetRequiredService<DigestWorkflow>();
-        await workflow.CompileAsync(new Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
-        await workflow.ApproveAsync(new Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+        await workflow.CompileAsync(new BulletinMail.Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+        await workflow.ApproveAsync(new BulletinMail.Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
 
         var page = await chromium.SignedInPageAsync(web, "/digest?period=2016-06");
         await page.ClickAsync("button[formaction$='handler=send']");

@@ -146,7 +146,7 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
             await connection.ExecuteAsync("UPDATE entries SET text = 'old parser text' WHERE id IN @ids", new { ids = new[] { stale.Id, edited.Id, approved.Id } });
         }
 
-        await entries.EditAsync(edited.Id, new EntryEdit(new Features.Parsing.ActivityDate(null, null, Features.Parsing.DatePrecision.Approximate, "近日"), "编辑改过的文字", edited.Unit, edited.Section), "someone", CancellationToken.None);
+        await entries.EditAsync(edited.Id, new EntryEdit(new BulletinMail.Features.Parsing.ActivityDate(null, null, BulletinMail.Features.Parsing.DatePrecision.Approximate, "近日"), "编辑改过的文字", edited.Unit, edited.Section), "someone", CancellationToken.None);
         await entries.SetStatusAsync([approved.Id], null, EntryStore.Approved, "someone", CancellationToken.None);
 
         using var client = await web.SignedInAsync();

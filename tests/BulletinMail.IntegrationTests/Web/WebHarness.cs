@@ -128,15 +128,15 @@ public sealed partial class WebHarness : IAsyncDisposable
     /// </summary>
     public async Task WaitUntilSentAsync(string period)
     {
-        var issues = Services.GetRequiredService<Features.Bulletins.IssueStore>();
+        var issues = Services.GetRequiredService<BulletinMail.Features.Bulletins.IssueStore>();
         var deadline = DateTime.UtcNow.AddSeconds(90);
         string state;
-        while ((state = (await issues.GetAsync(period, CancellationToken.None))!.State) != Features.Bulletins.IssueState.Sent && DateTime.UtcNow < deadline)
+        while ((state = (await issues.GetAsync(period, CancellationToken.None))!.State) != BulletinMail.Features.Bulletins.IssueState.Sent && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
 
-        Assert.True(state == Features.Bulletins.IssueState.Sent, $"the issue is {state} after 90 s; jobs: {Jobs()}");
+        Assert.True(state == BulletinMail.Features.Bulletins.IssueState.Sent, $"the issue is {state} after 90 s; jobs: {Jobs()}");
     }
 
     /// <summary>What Hangfire holds (failed, scheduled, processing, enqueued), for a test's failure message.</summary>

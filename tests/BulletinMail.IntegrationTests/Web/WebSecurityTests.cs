@@ -238,7 +238,7 @@ public sealed partial class WebSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Healthz_ShowsTheMailboxAndItsErrors_OnlyToSignedInUsers()
     {
-        await web.Services.GetRequiredService<Features.Intake.IngestPoller>().PollAsync(null, CancellationToken.None);
+        await web.Services.GetRequiredService<BulletinMail.Features.Intake.IngestPoller>().PollAsync(null, CancellationToken.None);
         using var anonymous = web.Client();
         var summary = await anonymous.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, summary.StatusCode);

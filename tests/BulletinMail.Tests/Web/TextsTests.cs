@@ -29,8 +29,8 @@ public sealed partial class TextsTests
         [
             .. SubmissionStatus.All, EntryStore.Pending, EntryStore.Approved, EntryStore.Rejected, EntryStore.Superseded,
             .. Enum.GetNames<ReparseChangeKind>().Select(n => n.ToLowerInvariant()),
-            Features.Bulletins.IssueState.Draft, Features.Bulletins.IssueState.Approved, Features.Bulletins.IssueState.Sending, Features.Bulletins.IssueState.Sent,
-            Features.Subscribers.SubscriberStatus.Pending, Features.Subscribers.SubscriberStatus.Active, Features.Subscribers.SubscriberStatus.Unsubscribed, Features.Subscribers.SubscriberStatus.Suspended,
+            BulletinMail.Features.Bulletins.IssueState.Draft, BulletinMail.Features.Bulletins.IssueState.Approved, BulletinMail.Features.Bulletins.IssueState.Sending, BulletinMail.Features.Bulletins.IssueState.Sent,
+            BulletinMail.Features.Subscribers.SubscriberStatus.Pending, BulletinMail.Features.Subscribers.SubscriberStatus.Active, BulletinMail.Features.Subscribers.SubscriberStatus.Unsubscribed, BulletinMail.Features.Subscribers.SubscriberStatus.Suspended,
             "no-date", "invalid-date", "date-inside-clause", "date-outside-period", "unit-unknown", "unit-not-registered", "long-clause",
         ];
         Assert.DoesNotContain(words, w => !Texts.Chinese.ContainsKey(w));
