@@ -26,7 +26,11 @@ public interface IDeliveryChannel : IAsyncDisposable
     Task SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, CancellationToken cancellationToken);
 }
 
-/// <summary>Where the bulletin goes out: the configured SMTP relay, or the outbox folder.</summary>
+/// <summary>
+/// Where the bulletin goes out: the configured SMTP relay, or the outbox folder. Unlike
+/// <see cref="IOutboundMailer"/>, it keeps connections open across thousands of messages and tells
+/// a refused recipient from a refusing relay, as the delivery ledger must.
+/// </summary>
 public interface IDeliveryTransport
 {
     /// <summary>How many channels send at once.</summary>
