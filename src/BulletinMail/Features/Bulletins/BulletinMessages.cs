@@ -3,7 +3,6 @@ using BulletinMail.Features.Subscribers;
 using BulletinMail.Mail;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using MimeKit.Cryptography;
 
 namespace BulletinMail.Features.Bulletins;
 
@@ -16,13 +15,7 @@ namespace BulletinMail.Features.Bulletins;
 public sealed class BulletinMessages(
     SigningKeys keys, PublicLinks links, IOptions<DigestOptions> options, IOptions<SubscriberOptions> subscriberOptions, IOptions<OutboundOptions> outbound)
 {
-    private static readonly HeaderId[] SignedHeaders =
-    [
-        HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId,
-        HeaderId.ListId, HeaderId.ListUnsubscribe, HeaderId.ListUnsubscribePost, HeaderId.MimeVersion, HeaderId.ContentType,
-    ];
-
-    private readonly Lazy<DkimSigner?> signer = new(() => CreateSigner(options.Value.Dkim));
+    private readonly DkimSigning dkim = new(options.Value.Dkim);
 
     public string ListId => options.Value.ListId ?? $"bulletin.{outbound.Value.Domain}";
 
@@ -51,12 +44,7 @@ public sealed class BulletinMessages(
             bodies.Html.Part(WebUtility.HtmlEncode(unsubscribe)),
         };
 
-        if (signer.Value is { } dkim)
-        {
-            message.Prepare(EncodingConstraint.SevenBit); // sign what will travel
-            dkim.Sign(message, SignedHeaders);
-        }
-
+        dkim.Sign(message);
         return message;
     }
 
@@ -229,20 +217,5 @@ public sealed class BulletinMessages(
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    private static DkimSigner? CreateSigner(DigestOptions.DkimSettings dkim)
-    {
-        if (!dkim.Enabled)
-        {
-            return null;
-        }
-
-        using var key = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(dkim.PrivateKey!));
-        return new DkimSigner(key, dkim.Domain!, dkim.Selector!)
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        };
     }
 }

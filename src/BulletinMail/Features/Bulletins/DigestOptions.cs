@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BulletinMail.Mail;
 using BulletinMail.Platform;
 
 namespace BulletinMail.Features.Bulletins;
@@ -80,17 +81,5 @@ public sealed class DigestOptions
 
         [TimeZoneId]
         public string TimeZone { get; set; } = "Asia/Shanghai";
-    }
-
-    /// <summary>Optional DKIM signing of the bulletin; the key (PEM) from the environment.</summary>
-    public sealed class DkimSettings
-    {
-        public string? Domain { get; set; }
-
-        public string? Selector { get; set; }
-
-        public string? PrivateKey { get; set; }
-
-        public bool Enabled => !string.IsNullOrWhiteSpace(Domain) && !string.IsNullOrWhiteSpace(Selector) && !string.IsNullOrWhiteSpace(PrivateKey);
     }
 }

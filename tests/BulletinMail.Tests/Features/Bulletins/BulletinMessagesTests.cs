@@ -28,7 +28,7 @@ public sealed class BulletinMessagesTests
         CompiledAt = new DateTimeOffset(2016, 7, 3, 1, 0, 0, TimeSpan.Zero),
     };
 
-    private static BulletinMessages Messages(DigestOptions.DkimSettings? dkim = null)
+    private static BulletinMessages Messages(DkimSettings? dkim = null)
     {
         var subscribers = Options.Create(new SubscriberOptions { SigningKey = "test key", PublicUrl = "https://bulletin.example.org" });
         var keys = new SigningKeys(subscribers, new ConfigurationBuilder().Build());
@@ -86,7 +86,7 @@ public sealed class BulletinMessagesTests
     public void WithAKey_TheCopyIsDkimSigned_OverTheListHeaders()
     {
         using var rsa = RSA.Create(2048);
-        var messages = Messages(new DigestOptions.DkimSettings { Domain = "bulletin.example.org", Selector = "mail", PrivateKey = rsa.ExportRSAPrivateKeyPem() });
+        var messages = Messages(new DkimSettings { Domain = "bulletin.example.org", Selector = "mail", PrivateKey = rsa.ExportRSAPrivateKeyPem() });
         using var message = messages.Create(Issue, 7, "reader@example.org", null);
 
         var signature = message.Headers[HeaderId.DkimSignature];
