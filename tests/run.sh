@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: Dovecot (IMAP, LMTP), Postfix (SMTP, and its smtp-sink for faults),
 # Chromium (the browser tests, driven by Playwright) with a CJK font for its screenshots, strace
-# (the order of a batch's disk flush and its completion in the mailbox).
+# (the order of a batch's disk flush and its completion in the mailbox), PostgreSQL (the scale-out store;
+# the tests start their own throwaway cluster).
 # Installed only when missing, so a warm machine starts at once.
-DEBIAN_PACKAGES=(ca-certificates dovecot-imapd dovecot-lmtpd postfix chromium fonts-noto-cjk strace)
+DEBIAN_PACKAGES=(ca-certificates dovecot-imapd dovecot-lmtpd postfix chromium fonts-noto-cjk strace postgresql)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

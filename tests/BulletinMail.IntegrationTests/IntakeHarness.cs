@@ -48,6 +48,7 @@ public sealed class IntakeHarness : IAsyncDisposable
                 ["Outbound:From"] = "bulletin@bulletin.example.org",
                 ["Logging:LogLevel:Default"] = "Warning",
             })
+            .AddInMemoryCollection(await Servers.TestStorage.SettingsAsync())
             .AddInMemoryCollection(settings)
             .Build();
         var services = CliContext.Services(configuration, time is null ? null : s => s.AddSingleton(time));

@@ -1,11 +1,12 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
+using Npgsql;
 
 namespace BulletinMail.Data;
 
 /// <summary>
-/// How dates and instants travel through Dapper: <see cref="DateOnly"/> as <c>yyyy-MM-dd</c>;
+/// How dates and instants travel through Dapper: <see cref="DateOnly"/> as <c>yyyy-MM-dd</c> (a DATE on PostgreSQL);
 /// <see cref="DateTimeOffset"/> as Microsoft.Data.Sqlite writes it (<c>2016-07-03 01:00:00.5+00:00</c>:
 /// Dapper hands such parameters to the provider as they are, never to a handler). Every instant
 /// we store is UTC, so the text sorts and compares in time order; code that binds parameters
@@ -31,8 +32,16 @@ public static class DapperTypeHandlers
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {
+        // SQLite keeps dates as text; PostgreSQL as DATE, which Npgsql reads as DateOnly itself.
         public override void SetValue(IDbDataParameter parameter, DateOnly value)
         {
+            if (parameter is NpgsqlParameter)
+            {
+                parameter.DbType = DbType.Date;
+                parameter.Value = value;
+                return;
+            }
+
             parameter.DbType = DbType.String;
             parameter.Value = value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }

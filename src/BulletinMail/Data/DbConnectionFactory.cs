@@ -1,17 +1,20 @@
 using System.Data.Common;
 using BulletinMail.Platform;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Data;
 
 /// <summary>
-/// Opens connections to the database: SQLite (<c>bulletinmail.db</c> in the data folder) with a
-/// busy timeout and foreign keys on every connection; WAL is set once by the migrations.
+/// Opens connections to the database of <c>Storage:Provider</c>: SQLite (<c>bulletinmail.db</c> in
+/// the data folder, a busy timeout and foreign keys on every connection; WAL is set once by the
+/// migrations), or PostgreSQL (<c>Storage:ConnectionString</c>, pooled by Npgsql's data source).
 /// </summary>
-public sealed class DbConnectionFactory
+public sealed class DbConnectionFactory : IDisposable
 {
-    private readonly string connectionString;
+    private readonly string connectionString = string.Empty;
+    private readonly NpgsqlDataSource? postgres;
 
     public DbConnectionFactory(IOptions<StorageOptions> options, IConfiguration configuration)
     {
@@ -19,6 +22,14 @@ public sealed class DbConnectionFactory
 
         DataDirectory = AppPaths.DataDirectory(configuration);
         DataFolder.MakePrivate(DataDirectory);
+        if (options.Value.Provider == SqlDialect.Postgres.Provider)
+        {
+            Dialect = SqlDialect.Postgres;
+            postgres = NpgsqlDataSource.Create(options.Value.ConnectionString!);
+            return;
+        }
+
+        Dialect = SqlDialect.Sqlite;
         var builder = new SqliteConnectionStringBuilder(options.Value.ConnectionString ?? string.Empty);
         if (string.IsNullOrEmpty(builder.DataSource))
         {
@@ -31,25 +42,25 @@ public sealed class DbConnectionFactory
         connectionString = builder.ToString();
     }
 
-    /// <summary>The data folder: database, originals, outbox.</summary>
+    /// <summary>The data folder: database (SQLite), originals, outbox.</summary>
     public string DataDirectory { get; }
 
-    /// <exception cref="SqliteException">The database cannot be opened.</exception>
+    public SqlDialect Dialect { get; }
+
+    /// <exception cref="DbException">The database cannot be opened.</exception>
     /// <exception cref="DiskFullException">Not for want of room on its disk.</exception>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (postgres is not null)
+        {
+            return await postgres.OpenConnectionAsync(cancellationToken);
+        }
+
         var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-
-            // Writers wait for each other instead of failing at once (several workers, the CLI beside the worker).
-            // In WAL mode, synchronous=NORMAL syncs at checkpoints rather than every commit: a killed
-            // process loses nothing committed; against a power cut, intake flushes each batch to disk
-            // before the mailbox lets it go (Durability.FlushFileSystem).
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            await Dialect.PrepareAsync(connection, cancellationToken);
             return connection;
         }
         catch (Exception ex) when (Durability.IsDiskFull(ex, DataDirectory))
@@ -63,4 +74,6 @@ public sealed class DbConnectionFactory
             throw;
         }
     }
+
+    public void Dispose() => postgres?.Dispose();
 }

@@ -4,19 +4,14 @@ using Dapper;
 namespace BulletinMail.Data;
 
 /// <summary>
-/// Applies the numbered SQL scripts embedded from <c>Data/Migrations</c> (<c>NNNN_name.sql</c>) in
-/// order, each in its own transaction with its row in <c>schema_migrations</c>, so a crash leaves
-/// either all of a script or none of it. Idempotent: applied scripts are skipped.
+/// Applies the numbered SQL scripts of the provider, embedded from <c>Data/Migrations/Sqlite</c> or
+/// <c>Data/Migrations/Postgres</c> (<c>NNNN_name.sql</c>), in order, each in its own transaction
+/// with its row in <c>schema_migrations</c>, so a crash leaves either all of a script or none of it.
+/// Idempotent: applied scripts are skipped. Workers starting together take turns (the dialect's
+/// lock), and each reads what was applied only once it has its turn: the schema is migrated once.
 /// </summary>
 public sealed partial class MigrationRunner(DbConnectionFactory connections, TimeProvider time, ILogger<MigrationRunner> logger)
 {
-    private const string CreateLedger = """
-        CREATE TABLE IF NOT EXISTS schema_migrations (
-            version     INTEGER PRIMARY KEY,
-            name        TEXT NOT NULL,
-            applied_at  TEXT NOT NULL
-        )
-        """;
 
     private const string SelectApplied = "SELECT version FROM schema_migrations";
 
@@ -37,11 +32,14 @@ public sealed partial class MigrationRunner(DbConnectionFactory connections, Tim
 
     private async Task MigrateOnceAsync(CancellationToken cancellationToken)
     {
+        var dialect = connections.Dialect;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(CreateLedger, cancellationToken: cancellationToken));
+        await using var migrationLock = await dialect.LockMigrationsAsync(connection, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {dialect.InstantType} NOT NULL)",
+            cancellationToken: cancellationToken));
         var applied = (await connection.QueryAsync<long>(new CommandDefinition(SelectApplied, cancellationToken: cancellationToken))).ToHashSet();
-        foreach (var (version, name, sql) in Scripts())
+        foreach (var (version, name, sql) in Scripts(dialect))
         {
             if (applied.Contains(version))
             {
@@ -60,10 +58,11 @@ public sealed partial class MigrationRunner(DbConnectionFactory connections, Tim
         }
     }
 
-    private static IEnumerable<(long Version, string Name, string Sql)> Scripts()
+    // The scripts of the dialect, embedded from Data/Migrations/Sqlite or Data/Migrations/Postgres.
+    private static IEnumerable<(long Version, string Name, string Sql)> Scripts(SqlDialect dialect)
     {
         var assembly = Assembly.GetExecutingAssembly();
-        const string prefix = "BulletinMail.Data.Migrations.";
+        var prefix = $"BulletinMail.Data.Migrations.{dialect.Provider}.";
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var name = resource[prefix.Length..^".sql".Length];

@@ -16,10 +16,10 @@ public sealed class StorageOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider == "postgres")
+        if (Provider == "postgres" && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            // The scale-out store comes with its own issue; until then, say so rather than start half-working.
-            yield return new ValidationResult("Storage:Provider postgres is not available in this version; use sqlite", ["Provider"]);
+            yield return new ValidationResult(
+                "Storage:ConnectionString is required when Storage:Provider is postgres (from the environment: BULLETINMAIL_Storage__ConnectionString)", ["ConnectionString"]);
         }
     }
 }

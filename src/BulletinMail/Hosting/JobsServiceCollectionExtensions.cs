@@ -1,7 +1,9 @@
+using BulletinMail.Data;
 using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Platform;
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 
 namespace BulletinMail.Hosting;
@@ -9,7 +11,8 @@ namespace BulletinMail.Hosting;
 public static class JobsServiceCollectionExtensions
 {
     /// <summary>
-    /// Hangfire with its SQLite storage (<c>hangfire.db</c> in the data folder), the database
+    /// Hangfire with its storage (SQLite: <c>hangfire.db</c> in the data folder; PostgreSQL: the
+    /// <c>hangfire</c> schema of the product's database), the database
     /// brought up to date before any job runs, the recurring poll, and the IMAP IDLE listener.
     /// </summary>
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
@@ -19,15 +22,27 @@ public static class JobsServiceCollectionExtensions
 
         // Hosted services start in order: the schema first, then the scheduler that uses it.
         services.AddHostedService<DatabaseStartup>();
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(Path.Combine(data, "hangfire.db"), new SQLiteStorageOptions
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new();
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+
+            // A job enqueued from the web UI (a send) should start within a second or two, not the default 15.
+            var poll = TimeSpan.FromSeconds(1);
+            if (storage.Provider == SqlDialect.Postgres.Provider)
             {
-                // A job enqueued from the web UI (a send) should start within a second or two, not the default 15.
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-            }));
+                // Every worker on the one database shares the jobs; Hangfire keeps its tables in a schema of its own.
+                config.UsePostgreSqlStorage(
+                    connection => connection.UseNpgsqlConnection(storage.ConnectionString),
+                    new PostgreSqlStorageOptions { SchemaName = "hangfire", QueuePollInterval = poll, PrepareSchemaIfNecessary = true });
+            }
+            else
+            {
+                config.UseSQLiteStorage(Path.Combine(data, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll });
+            }
+        });
         services.AddHangfireServer(options => options.WorkerCount = 2);
         services.AddHostedService<RecurringJobs>();
         services.AddHostedService<OutgoingMailService>();

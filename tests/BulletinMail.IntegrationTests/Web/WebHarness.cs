@@ -65,6 +65,7 @@ public sealed partial class WebHarness : IAsyncDisposable
                 ["Intake:PollCron"] = "0 0 1 1 *", // the tests poll when they want to
                 ["Logging:LogLevel:Default"] = "Warning",
             })
+            .AddInMemoryCollection(await Servers.TestStorage.SettingsAsync())
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var log = new LogCapture();

@@ -91,7 +91,7 @@ public sealed class CliProcessTests
 
     [Theory]
     [InlineData("BULLETINMAIL_Mailbox__Kind", "imap", "Mailbox:Imap:Host is required when Mailbox:Kind is imap")]
-    [InlineData("BULLETINMAIL_Storage__Provider", "postgres", "Storage:Provider postgres is not available")]
+    [InlineData("BULLETINMAIL_Storage__Provider", "postgres", "Storage:ConnectionString is required when Storage:Provider is postgres")]
     [InlineData("BULLETINMAIL_Intake__TimeZone", "Mars/Olympus", "Intake:TimeZone is not a known time zone")]
     public async Task Cli_ExitsOneWithTheKey_WhenConfigurationIsBad(string variable, string value, string message)
     {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using BulletinMail.Data;
 using Dapper;
 
 namespace BulletinMail.Features.Accounts;
@@ -37,7 +38,7 @@ public static class SignInThrottle
     /// <summary>Whether any of the keys must still wait.</summary>
     public static async Task<bool> IsWaitingAsync(DbConnection connection, string[] keys, DateTimeOffset now, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM sign_in_failures WHERE key IN @keys AND not_before > @now", new { keys, now }, cancellationToken: cancellationToken)) > 0;
+            $"SELECT COUNT(*) FROM sign_in_failures WHERE {SqlDialect.Of(connection).IsIn("key", "@keys")} AND not_before > @now", new { keys, now }, cancellationToken: cancellationToken)) > 0;
 
     /// <summary>Counts a failure against the name and the address; returns the name's failures in a row.</summary>
     public static async Task<long> RecordFailureAsync(DbConnection connection, string nameKey, string addressKey, DateTimeOffset now, CancellationToken cancellationToken)
@@ -49,7 +50,7 @@ public static class SignInThrottle
     }
 
     public static Task<int> ClearAsync(DbConnection connection, string[] keys, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("DELETE FROM sign_in_failures WHERE key IN @keys", new { keys }, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition($"DELETE FROM sign_in_failures WHERE {SqlDialect.Of(connection).IsIn("key", "@keys")}", new { keys }, cancellationToken: cancellationToken));
 
     private static async Task<long> CountAsync(DbConnection connection, string key, DateTimeOffset now, CancellationToken cancellationToken)
     {

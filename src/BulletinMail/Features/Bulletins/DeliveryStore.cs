@@ -80,7 +80,7 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         return new LeaseAttempt(true, previous.Sender, seenAt);
     }
 
-    private const string ReturnInFlight = "UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0) WHERE issue_id = @issueId AND status = 'sending'";
+    private string ReturnInFlight => $"UPDATE deliveries SET status = 'pending', attempts = {connections.Dialect.Greatest("attempts - 1", "0")} WHERE issue_id = @issueId AND status = 'sending'";
 
     /// <summary>
     /// Puts the rows a sender claimed and did not send (it stopped: a pause) back to pending, while
@@ -167,7 +167,7 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
             transaction,
             cancellationToken: cancellationToken))).ToDictionary(r => r.SubscriberId, r => r.Attempts);
         var targets = claimed.Count == 0 ? [] : (await connection.QueryAsync<(long Id, string Email, string? Name)>(new CommandDefinition(
-            "SELECT id, email, name FROM subscribers WHERE id IN @ids ORDER BY id", new { ids = claimed.Keys }, transaction, cancellationToken: cancellationToken)))
+            $"SELECT id, email, name FROM subscribers WHERE {connections.Dialect.IsIn("id", "@ids")} ORDER BY id", new { ids = claimed.Keys.ToArray() }, transaction, cancellationToken: cancellationToken)))
             .Select(s => new DeliveryTarget(s.Id, s.Email, s.Name, claimed[s.Id])).ToList();
         await transaction.CommitAsync(cancellationToken);
         return targets;

@@ -1,8 +1,8 @@
+using System.Data.Common;
 using BulletinMail.Data;
 using BulletinMail.Features.Audit;
 using BulletinMail.Features.Parsing;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Bulletins;
@@ -144,7 +144,7 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
                     transaction,
                     cancellationToken: cancellationToken));
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && attempt < 3)
+            catch (DbException ex) when (connections.Dialect.IsUniqueViolation(ex) && attempt < 3)
             {
                 // Another compile took this number (or this period) meanwhile: look again.
                 number++;

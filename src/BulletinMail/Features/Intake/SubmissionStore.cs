@@ -4,7 +4,6 @@ using BulletinMail.Features.Audit;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace BulletinMail.Features.Intake;
 
@@ -64,9 +63,9 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && attempt < 3)
+            catch (DbException ex) when (connections.Dialect.IsUniqueViolation(ex) && attempt < 3)
             {
-                // SQLITE_CONSTRAINT: another worker recorded it between our look-up and insert; look again.
+                // A broken unique key: another worker recorded it between our look-up and insert; look again.
                 await transaction.RollbackAsync(cancellationToken);
             }
         }
@@ -93,7 +92,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
             await transaction.CommitAsync(cancellationToken);
             return results;
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        catch (DbException ex) when (connections.Dialect.IsUniqueViolation(ex))
         {
             var results = new List<(long, RecordOutcome, string)>(messages.Count);
             foreach (var message in messages)
@@ -341,8 +340,8 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     [
         entry.Unit,
         entry.Section,
-        entry.Date.Start?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        entry.Date.End?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        entry.Date.Start, // SQLite writes a DateOnly as yyyy-MM-dd text, PostgreSQL as a DATE
+        entry.Date.End,
         entry.Date.Precision.ToString().ToLowerInvariant(),
         entry.Date.Text,
         entry.Text,

@@ -125,7 +125,7 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(ids);
         var changed = ids.Count > 0
-            ? await SetStatusWhereAsync("id IN @ids", new { ids }, status, actor, cancellationToken)
+            ? await SetStatusWhereAsync(connections.Dialect.IsIn("id", "@ids"), new { ids = ids.ToArray() }, status, actor, cancellationToken)
             : await SetStatusWhereAsync("period = @period AND status = 'pending'", new { period }, status, actor, cancellationToken);
         return changed.Count;
     }
@@ -140,7 +140,7 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
     /// </summary>
     /// <returns>The entries approved, with their status before, for an undo.</returns>
     public Task<IReadOnlyList<StatusChange>> ApprovePendingAsync(IReadOnlyCollection<long> ids, string actor, CancellationToken cancellationToken) =>
-        SetStatusWhereAsync("id IN @ids AND status = 'pending'", new { ids }, Approved, actor, cancellationToken);
+        SetStatusWhereAsync($"{connections.Dialect.IsIn("id", "@ids")} AND status = 'pending'", new { ids = ids.ToArray() }, Approved, actor, cancellationToken);
 
     /// <summary>
     /// Undoes a bulk action: puts each entry back to its status before, if it still has the status
@@ -246,7 +246,7 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
 
         var now = time.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE entries SET headline = @headline, updated_at = @now WHERE id = @id", new { id, headline, now }, transaction, cancellationToken: cancellationToken));
+            "UPDATE entries SET headline = @headline, updated_at = @now WHERE id = @id", new { id, headline = headline ? 1 : 0, now }, transaction, cancellationToken: cancellationToken));
         await AuditLog.RecordAsync(connection, transaction, actor, headline ? "entry.headline" : "entry.unheadline", "entry", id, new { before.Headline }, new { Headline = headline }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;

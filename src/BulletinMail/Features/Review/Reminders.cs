@@ -99,7 +99,7 @@ public sealed class Reminders(DbConnectionFactory connections, OutgoingMail outg
             VALUES (@unit, @period, @recipients, @messageId, @actor, @now, @scheduled)
             ON CONFLICT DO NOTHING RETURNING id
             """,
-            new { unit = unit.Name, period = period.ToString(), recipients = JsonSerializer.Serialize(unit.Senders), messageId = message.MessageId, actor, now, scheduled },
+            new { unit = unit.Name, period = period.ToString(), recipients = JsonSerializer.Serialize(unit.Senders), messageId = message.MessageId, actor, now, scheduled = scheduled ? 1 : 0 },
             transaction,
             cancellationToken: cancellationToken));
         if (id is not null)

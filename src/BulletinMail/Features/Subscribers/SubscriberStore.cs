@@ -108,7 +108,7 @@ public sealed class SubscriberStore(DbConnectionFactory connections, TimeProvide
         foreach (var batch in rows.Chunk(500))
         {
             var existing = (await connection.QueryAsync<Subscriber>(new CommandDefinition(
-                $"SELECT {Columns} FROM subscribers WHERE email IN @emails", new { emails = batch.Select(r => Normalize(r.Email)).ToList() }, cancellationToken: cancellationToken)))
+                $"SELECT {Columns} FROM subscribers WHERE {connections.Dialect.IsIn("email", "@emails")}", new { emails = batch.Select(r => Normalize(r.Email)).ToArray() }, cancellationToken: cancellationToken)))
                 .ToDictionary(s => s.Email, StringComparer.Ordinal);
             changes.AddRange(batch.Select(row => Classify(existing.GetValueOrDefault(Normalize(row.Email)), row)));
         }

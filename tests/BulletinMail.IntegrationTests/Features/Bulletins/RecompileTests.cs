@@ -13,7 +13,7 @@ namespace BulletinMail.IntegrationTests.Features.Bulletins;
 public sealed class RecompileTests : IAsyncLifetime
 {
     private static readonly Period June2016 = new(2016, 6);
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2016, 7, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2016, 7, 3, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime()); // a clock tells UTC, as TimeProvider.System does
     private IntakeHarness harness = null!;
 
     public async Task InitializeAsync() => harness = await IntakeHarness.CreateAsync(new Dictionary<string, string?>(), clock);

@@ -16,7 +16,7 @@ namespace BulletinMail.IntegrationTests.Features.Bulletins;
 public sealed class ScheduleTests : IAsyncLifetime
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2016, 6, 20, 10, 0, 0, Shanghai));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2016, 6, 20, 10, 0, 0, Shanghai).ToUniversalTime()); // a clock tells UTC, as TimeProvider.System does
     private IntakeHarness harness = null!;
     private bool autoSend;
 
@@ -46,7 +46,7 @@ public sealed class ScheduleTests : IAsyncLifetime
 
     private Task<IReadOnlyList<string>> TickAtAsync(int month, int day, int hour, int minute = 1)
     {
-        clock.SetUtcNow(new DateTimeOffset(2016, month, day, hour, minute, 0, Shanghai));
+        clock.SetUtcNow(new DateTimeOffset(2016, month, day, hour, minute, 0, Shanghai).ToUniversalTime());
         return Schedule.RunDueAsync(CancellationToken.None);
     }
 
