@@ -95,6 +95,8 @@ public static class Texts
         ["not compiled yet"] = "尚未编排",
         ["none"] = "无",
         ["Nothing to undo."] = "没有可撤销的操作。",
+        ["is not a registered unit or alias. Save it as a new, unregistered unit?"] = "不是已登记的单位或别名。要作为新的未登记单位保存吗?",
+        ["Yes, a new unregistered unit"] = "是,作为新的未登记单位",
 
         // Parser warnings
         ["no-date"] = "无日期",
@@ -132,6 +134,8 @@ public static class Texts
         ["Now"] = "现在",
         ["Proposed"] = "建议",
         ["Change"] = "改动",
+        ["The text the entries were read from"] = "条目所依据的原文",
+        ["The message as sent"] = "邮件原样",
 
         // Held and quarantined
         ["Nothing is waiting for an editor."] = "没有待处理的报送。",
@@ -163,6 +167,7 @@ public static class Texts
         ["Not reported"] = "未报送",
         ["Submissions"] = "报送数",
         ["Last reminder"] = "上次提醒",
+        ["Actions"] = "操作",
         ["Last 12 months"] = "近12个月",
         ["Send reminder"] = "发送提醒",
         ["no sender address"] = "无发件地址",

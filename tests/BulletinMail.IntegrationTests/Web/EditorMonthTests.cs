@@ -201,4 +201,106 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Reminder sent to 测试单位");
         Assert.Equal(2, await RemindersAsync());
     }
+
+    [Theory]
+    [InlineData("eml/forwarded.eml", "editor@bulletin.example.org")]
+    [InlineData("eml/docx-attachment.eml", "report@suzhou.example.org")]
+    public async Task TheSourcePanel_ShowsTheTextTheEntriesCameFrom_EachEntryMarked_AndNoServerPath(string mail, string sender)
+    {
+        var units = web.Services.GetRequiredService<UnitStore>();
+        var suzhou = (await units.LoadAsync(web.Services.GetRequiredService<UnitRegistry>().Sections, CancellationToken.None)).FindByName("苏州市")!;
+        await units.UpdateAsync(suzhou with { Senders = [sender] }, "test", CancellationToken.None);
+        var submission = (await web.DeliverAsync(Reports.Load(mail))).Single();
+        var entries = await Entries.ListBySubmissionAsync(submission.Id, CancellationToken.None);
+        Assert.NotEmpty(entries);
+
+        var page = await chromium.SignedInPageAsync(web, $"/submissions/{submission.Id}", "zh-CN");
+        var source = page.Locator("#parsed-source");
+        await Assertions.Expect(source).ToContainTextAsync("6月15日,赴苏州两家众创空间探讨合作"); // the report, not only the cover line
+        foreach (var entry in entries)
+        {
+            await Assertions.Expect(page.Locator($"#parsed-source mark#m{entry.Id}")).ToContainTextAsync(entry.Text.TrimEnd('。', ';'));
+        }
+
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain(web.DataDirectory, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("maildir:", html, StringComparison.Ordinal);
+
+        // The queue's source link goes to the entry's span.
+        await page.GotoAsync($"/queue?period=2016-06&unit={Uri.EscapeDataString("苏州市")}");
+        await page.ClickAsync($"#e{entries[0].Id} a[href*='/submissions/']");
+        await Assertions.Expect(page.Locator($"mark#m{entries[0].Id}")).ToBeVisibleAsync();
+        Assert.EndsWith($"#m{entries[0].Id}", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSourcePanel_MarksNothing_WhereAnEntryCannotBeFound()
+    {
+        await web.ImportBulletinAsync();
+        var entry = (await UnitAsync("宁波市"))[0];
+        await Entries.EditAsync(entry.Id, new EntryEdit(Features.Parsing.ActivityDate.Undated, "<b>编辑改写</b>的内容", "宁波市", null), "test", CancellationToken.None);
+
+        var page = await chromium.SignedInPageAsync(web, $"/submissions/{entry.SubmissionId}");
+        await Assertions.Expect(page.Locator("#parsed-source mark").First).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator($"#m{entry.Id}").CountAsync());
+        Assert.Equal(0, await page.Locator("#parsed-source b").CountAsync()); // encoded, never markup
+    }
+
+    [Fact]
+    public async Task TheUnitField_ResolvesAliases_OffersUnits_AndAsksBeforeAnUnknownUnit()
+    {
+        await web.ImportBulletinAsync();
+        var entry = (await UnitAsync("宁波市"))[0];
+        var page = await chromium.SignedInPageAsync(web, $"/queue?period=2016-06&edit={entry.Id}", "zh-CN");
+        Assert.Equal(1, await page.Locator("datalist#units option[value='宁波市']").CountAsync());
+        Assert.Equal("units", await page.GetAttributeAsync($"#e{entry.Id} input[name=unit]", "list"));
+
+        // An alias is the registered unit.
+        await page.FillAsync($"#e{entry.Id} input[name=unit]", "宁波市科协");
+        await page.ClickAsync($"#e{entry.Id} button.primary");
+        await Assertions.Expect(page.Locator($"#e{entry.Id}:not(form)")).ToBeVisibleAsync();
+        Assert.Equal("宁波市", (await Entries.GetAsync(entry.Id, CancellationToken.None))!.Unit);
+        Assert.Equal(0, await page.Locator("h3 .warn").CountAsync()); // no unit "not in the registry"
+
+        // An unknown name is not saved until the editor says it is meant.
+        await page.GotoAsync($"/queue?period=2016-06&edit={entry.Id}");
+        await page.FillAsync($"#e{entry.Id} input[name=unit]", "宁波市科学会");
+        await page.ClickAsync($"#e{entry.Id} button.primary");
+        await Assertions.Expect(page.Locator("#unit-error")).ToContainTextAsync("“宁波市科学会” 不是已登记的单位或别名");
+        Assert.Equal("宁波市科学会", await page.InputValueAsync($"#e{entry.Id} input[name=unit]"));
+        Assert.Equal("宁波市", (await Entries.GetAsync(entry.Id, CancellationToken.None))!.Unit);
+
+        await page.CheckAsync("#unit-error input[name=confirmUnit]");
+        await page.ClickAsync($"#e{entry.Id} button.primary");
+        await Assertions.Expect(page.Locator("h3 .warn")).ToContainTextAsync("未登记");
+        Assert.Equal("宁波市科学会", (await Entries.GetAsync(entry.Id, CancellationToken.None))!.Unit);
+    }
+
+    [Fact]
+    public async Task ARangeFromTheDatePickers_ShowsAsTheBulletinPrintsIt_AndKeysEditAndCancel()
+    {
+        await web.ImportBulletinAsync();
+        var entry = (await UnitAsync("日照市"))[0];
+        var page = await chromium.SignedInPageAsync(web, $"/queue?period=2016-06&edit={entry.Id}");
+        await page.FillAsync($"#e{entry.Id} input[name=date]", string.Empty);
+        await page.FillAsync($"#e{entry.Id} input[name=start]", "2016-06-23");
+        await page.FillAsync($"#e{entry.Id} input[name=end]", "2016-06-24");
+        await page.ClickAsync($"#e{entry.Id} button.primary");
+        await Assertions.Expect(page.Locator($"div#e{entry.Id} .date")).ToHaveTextAsync("6月23-24日");
+
+        // e opens the current entry's form with the cursor in its date; Esc leaves it unsaved.
+        await Assertions.Expect(page.Locator($"div#e{entry.Id}.current")).ToBeVisibleAsync(); // the script has loaded and chosen it
+        await page.Keyboard.PressAsync("e");
+        await Assertions.Expect(page.Locator($"form#e{entry.Id} input[name=date]")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("6月1日");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator($"div#e{entry.Id} .date")).ToHaveTextAsync("6月23-24日");
+        Assert.Equal(0, await page.Locator("form.editing").CountAsync());
+
+        // The units table's last column stands under its header.
+        await page.GotoAsync("/units?period=2016-06");
+        var header = (await page.Locator("table.grid tr").First.Locator("th").Last.BoundingBoxAsync())!;
+        var cell = (await page.Locator("table.grid tr").Nth(1).Locator("td").Last.BoundingBoxAsync())!;
+        Assert.InRange(cell.X - header.X, -1, 1);
+    }
 }

@@ -1,5 +1,6 @@
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
@@ -10,7 +11,7 @@ namespace BulletinMail.Web.Pages;
 /// The review queue of a period. Every action is a POST (antiforgery-checked) that redirects
 /// back to the same view, at the entry acted on.
 /// </summary>
-public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, WorkWaiting work, DisplayFormat format) : PageModel
+public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, WorkWaiting work, DisplayFormat format, UnitStore units, UnitRegistry configured) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Period { get; set; }
@@ -45,6 +46,9 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
     public string? DateError { get; private set; }
 
     public string? TextError { get; private set; }
+
+    /// <summary>Set when the unit typed is not a registered one (nor an alias of one): saved only once the editor confirms it.</summary>
+    public string? UnitError { get; private set; }
 
     /// <summary>What the last bulk action did, e.g. "3 entries approved."</summary>
     [TempData]
@@ -149,9 +153,14 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
         return Back(returnUrl, id);
     }
 
-    /// <summary>Saves an edit. The date is an expression (6月15日, 近日, June 15), or a start and an end.</summary>
+    /// <summary>
+    /// Saves an edit. The date is an expression (6月15日, 近日, June 15), or a start and an end. A unit
+    /// is saved under its registered name (an alias such as 宁波市科协 is 宁波市); a name the registry
+    /// does not know is saved only with <paramref name="confirmUnit"/>, so no unit appears by a slip.
+    /// </summary>
     public async Task<IActionResult> OnPostEditAsync(
-        long id, string? date, DateOnly? start, DateOnly? end, string? text, string? unit, string? section, string? returnUrl, CancellationToken cancellationToken)
+        long id, string? date, DateOnly? start, DateOnly? end, string? text, string? unit, string? section, bool confirmUnit, string? returnUrl,
+        CancellationToken cancellationToken)
     {
         var entry = await entries.GetAsync(id, cancellationToken);
         if (entry is null)
@@ -178,12 +187,16 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
             parsed = ActivityDate.Undated;
         }
 
-        if (parsed is null || string.IsNullOrWhiteSpace(text))
+        var typedUnit = string.IsNullOrWhiteSpace(unit) ? null : unit.Trim();
+        var registered = typedUnit is null ? null : (await units.LoadAsync(configured.Sections, cancellationToken)).FindByName(typedUnit);
+        var unknownUnit = typedUnit is not null && registered is null && typedUnit != entry.Unit && !confirmUnit;
+        if (parsed is null || string.IsNullOrWhiteSpace(text) || unknownUnit)
         {
             // The form again, as typed, with the error beside its field, in the view the editor came from:
             // the form's unit and section fields must not become the queue's filters.
             DateError = parsed is null ? Texts.T("The date is not one this parser reads, or the end is before the start.") : null;
             TextError = string.IsNullOrWhiteSpace(text) ? Texts.T("The text cannot be empty.") : null;
+            UnitError = unknownUnit ? $"“{typedUnit}” {Texts.T("is not a registered unit or alias. Save it as a new, unregistered unit?")}" : null;
             Typed = new EditInput(date, start, end, text, unit, section);
             RestoreFilters(returnUrl);
             Period = entry.Period;
@@ -193,7 +206,7 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
             return Page();
         }
 
-        await entries.EditAsync(id, new EntryEdit(parsed, text, unit, section), WebApp.Actor(User), cancellationToken);
+        await entries.EditAsync(id, new EntryEdit(parsed, text, registered?.Name ?? typedUnit, section), WebApp.Actor(User), cancellationToken);
         return Back(returnUrl, id);
     }
 
