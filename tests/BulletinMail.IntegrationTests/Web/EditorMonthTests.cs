@@ -303,4 +303,109 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         var cell = (await page.Locator("table.grid tr").Nth(1).Locator("td").Last.BoundingBoxAsync())!;
         Assert.InRange(cell.X - header.X, -1, 1);
     }
+
+    [Fact]
+    public async Task ASentMonth_SaysSo_RefusesEdits_UntilACorrectionWithANote_WhichIsRecorded()
+    {
+        await web.ImportBulletinAsync();
+        var entry = (await UnitAsync("宁波市"))[0];
+        var workflow = web.Services.GetRequiredService<DigestWorkflow>();
+        var issue = await workflow.CompileAsync(new Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+        await workflow.ApproveAsync(new Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+        await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE issues SET state = 'sent', sent_at = @at WHERE period = '2016-06'", new { at = new DateTimeOffset(2016, 7, 5, 1, 0, 0, TimeSpan.Zero) });
+        }
+
+        var page = await chromium.SignedInPageAsync(web, "/queue?period=2016-06", "zh-CN");
+        await Assertions.Expect(page.Locator("#sent-notice")).ToContainTextAsync("本期简报已发送于 2016-07-05 09:00");
+        await Assertions.Expect(page.Locator($"div#e{entry.Id} .actions")).ToBeHiddenAsync();
+
+        // Nor does the server take an edit of a sent month.
+        using (var client = await web.SignedInAsync())
+        {
+            var refused = await WebHarness.PostFormAsync(client, "/queue?period=2016-06", "/queue?handler=edit", new Dictionary<string, string> { ["id"] = $"{entry.Id}", ["date"] = "6月2日", ["text"] = "偷偷改的" });
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            var approve = await WebHarness.PostFormAsync(client, "/queue?period=2016-06", "/queue?handler=approve", new Dictionary<string, string> { ["id"] = $"{entry.Id}" });
+            Assert.Equal(HttpStatusCode.Conflict, approve.StatusCode);
+        }
+
+        Assert.Equal(entry, await Entries.GetAsync(entry.Id, CancellationToken.None));
+
+        // The explicit step: a correction with its note; then the entry can be changed, and the correction ended.
+        await page.FillAsync("#correct-archive input[name=note]", "宁波市的日期写错了");
+        await page.ClickAsync("#correct-archive button");
+        await Assertions.Expect(page.Locator("#end-correction")).ToContainTextAsync("宁波市的日期写错了");
+        await page.GotoAsync($"/queue?period=2016-06&edit={entry.Id}");
+        await page.FillAsync($"#e{entry.Id} textarea[name=text]", "更正后的内容");
+        await page.ClickAsync($"#e{entry.Id} button.primary");
+        await Assertions.Expect(page.Locator($"div#e{entry.Id} .text")).ToContainTextAsync("更正后的内容");
+        await page.ClickAsync("#end-correction button");
+        await Assertions.Expect(page.Locator("#correct-archive")).ToBeVisibleAsync();
+
+        // The issue's page lists the correction: who, when, the note, what changed.
+        await page.GotoAsync("/digest?period=2016-06");
+        var correction = page.Locator("#corrections + section.correction");
+        await Assertions.Expect(correction).ToContainTextAsync("宁波市的日期写错了");
+        await Assertions.Expect(correction).ToContainTextAsync($"ed 修改了 条目 #{entry.Id}");
+        await Assertions.Expect(correction).ToContainTextAsync("更正后的内容");
+        await page.GotoAsync("/audit");
+        await Assertions.Expect(page.Locator("table.audit")).ToContainTextAsync($"ed 开始更正 简报 #{issue.Id}:“宁波市的日期写错了”");
+    }
+
+    [Fact]
+    public async Task TheWords_AreOneGlossary_AndTheAuditLogReadsAsSentences()
+    {
+        await web.ImportBulletinAsync();
+        var entry = (await UnitAsync("宁波市"))[0];
+        var subscribers = web.Services.GetRequiredService<SubscriberStore>();
+        await subscribers.AddAsync("reader@example.org", "读者", "test", "test", CancellationToken.None);
+        await subscribers.RequestAsync("new@example.org", null, "web", CancellationToken.None);
+        await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE entries SET warnings = '[\"date-outside-period\",\"long-clause\"]' WHERE id = @Id", new { entry.Id });
+        }
+
+        var page = await chromium.SignedInPageAsync(web, "/queue?period=2016-06", "zh-CN");
+        await page.ClickAsync($"div#e{entry.Id} button[data-key=a]");
+        await Assertions.Expect(page.Locator($"div#e{entry.Id} .badge.approved")).ToHaveTextAsync("已通过");
+        await Assertions.Expect(page.Locator($"div#e{entry.Id} .warning").First).ToHaveTextAsync("日期不在本期之内。"); // a sentence, not date-outside-period
+
+        await page.GotoAsync("/audit");
+        var log = page.Locator("table.audit");
+        await Assertions.Expect(log).ToContainTextAsync($"ed 通过了 条目 #{entry.Id} (宁波市, 5月31-6月1日)");
+        await Assertions.Expect(log).ToContainTextAsync("test 将 订阅者 reader@example.org 设为 有效");
+        Assert.DoesNotContain("{\"", await log.InnerTextAsync(), StringComparison.Ordinal); // no JSON
+
+        await page.GotoAsync("/subscribers");
+        await Assertions.Expect(page.Locator("tr", new() { HasText = "new@example.org" }).Locator(".badge")).ToHaveTextAsync("待确认");
+        Assert.Contains("来源", await page.InnerTextAsync("table.grid tr >> nth=0"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheTextBulletinAndTheFeed_ShowTheEditorsWords_WithoutMarkdown()
+    {
+        await web.ImportBulletinAsync();
+        var page = await chromium.SignedInPageAsync(web, "/digest?period=2016-06", "zh-CN");
+        await page.FillAsync("input[name=heading] >> nth=0", "综述");
+        await page.FillAsync("textarea[name=markdown] >> nth=0", "本月共举办活动 **28** 场,详见 [简报](https://example.org/archive)。");
+        await page.ClickAsync("form[action*=editorials] button");
+        await page.ClickAsync("button[formaction$='handler=compile']");
+        await Assertions.Expect(page.Locator("p.notice")).ToContainTextAsync("已编排");
+
+        await page.GotoAsync("/digest/preview?period=2016-06&format=text");
+        var text = await page.InnerTextAsync("body");
+        Assert.Contains("本月共举办活动 28 场,详见 简报。", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("**", text, StringComparison.Ordinal);
+
+        await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE issues SET state = 'sent', sent_at = @at WHERE period = '2016-06'", new { at = DateTimeOffset.UtcNow });
+        }
+
+        using var reader = web.Client();
+        var feed = await reader.GetStringAsync(new Uri("/archive/feed.atom", UriKind.Relative));
+        Assert.Contains("本月共举办活动 28 场", feed, StringComparison.Ordinal);
+        Assert.DoesNotContain("**", feed, StringComparison.Ordinal);
+    }
 }

@@ -11,7 +11,7 @@ namespace BulletinMail.Web.Pages;
 /// The review queue of a period. Every action is a POST (antiforgery-checked) that redirects
 /// back to the same view, at the entry acted on.
 /// </summary>
-public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, WorkWaiting work, DisplayFormat format, UnitStore units, UnitRegistry configured) : PageModel
+public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, WorkWaiting work, DisplayFormat format, UnitStore units, UnitRegistry configured, ArchiveCorrections corrections) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Period { get; set; }
@@ -39,6 +39,9 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
 
     /// <summary>Why the period asked for is not one: reported beside the field, which keeps what was typed.</summary>
     public string? PeriodError { get; private set; }
+
+    /// <summary>Whether the period's bulletin was sent, and the correction open on it, if any.</summary>
+    public PeriodLock Lock { get; private set; } = new(null, null);
 
     /// <summary>What the editor typed into an edit that was refused, shown again in the form.</summary>
     public EditInput? Typed { get; private set; }
@@ -93,6 +96,11 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
     {
         var shown = (ids ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(id => long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
+        if (await RefusedWhenSentAsync(shown, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var changed = await entries.ApprovePendingAsync(shown, WebApp.Actor(User), cancellationToken);
         Notice = $"{changed.Count} {Texts.T("entries approved.")}";
         Undo = changed.Count > 0 ? FormatUndo(EntryStore.Approved, changed) : null;
@@ -105,6 +113,11 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
         if (ParseUndo(changes) is not var (status, list))
         {
             return Refusal.BadRequest(Texts.T("Nothing to undo."));
+        }
+
+        if (await RefusedWhenSentAsync([.. list.Select(c => c.Id)], cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var undone = await entries.UndoAsync(list, status, WebApp.Actor(User), cancellationToken);
@@ -143,12 +156,22 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
 
     public async Task<IActionResult> OnPostHeadlineAsync(long id, bool on, string? returnUrl, CancellationToken cancellationToken)
     {
+        if (await RefusedWhenSentAsync([id], cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         await entries.SetHeadlineAsync(id, on, WebApp.Actor(User), cancellationToken);
         return Back(returnUrl, id);
     }
 
     public async Task<IActionResult> OnPostMoveAsync(long id, bool up, string? returnUrl, CancellationToken cancellationToken)
     {
+        if (await RefusedWhenSentAsync([id], cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         await entries.MoveAsync(id, up, WebApp.Actor(User), cancellationToken);
         return Back(returnUrl, id);
     }
@@ -166,6 +189,11 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
         if (entry is null)
         {
             return NotFound();
+        }
+
+        if (await RefusedWhenSentAsync([id], cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var period = Features.Parsing.Period.Parse(entry.Period);
@@ -210,8 +238,64 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
         return Back(returnUrl, id);
     }
 
+    /// <summary>Opens a correction of the sent month: its entries accept changes again, each recorded under the note.</summary>
+    public async Task<IActionResult> OnPostCorrectAsync(string? period, string? note, string? returnUrl, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            return Refusal.BadRequest(Texts.T("Say what the correction is for."));
+        }
+
+        if ((await corrections.LockAsync(period ?? string.Empty, cancellationToken)).SentIssue is not { } issue)
+        {
+            return Refusal.BadRequest(Texts.T("This month's bulletin was not sent: it needs no correction."));
+        }
+
+        await corrections.OpenAsync(issue, WebApp.Actor(User), note.Trim(), cancellationToken);
+        return Back(returnUrl, null);
+    }
+
+    /// <summary>Ends the open correction of a sent month: it refuses changes again.</summary>
+    public async Task<IActionResult> OnPostEndCorrectionAsync(string? period, string? returnUrl, CancellationToken cancellationToken)
+    {
+        if ((await corrections.LockAsync(period ?? string.Empty, cancellationToken)).SentIssue is { } issue)
+        {
+            await corrections.CloseAsync(issue, WebApp.Actor(User), cancellationToken);
+        }
+
+        return Back(returnUrl, null);
+    }
+
+    // A month whose bulletin was sent refuses changes to its entries until an editor opens a correction.
+    private async Task<IActionResult?> RefusedWhenSentAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var periods = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (await entries.GetAsync(id, cancellationToken) is { } entry)
+            {
+                periods.Add(entry.Period);
+            }
+        }
+
+        foreach (var period in periods)
+        {
+            if ((await corrections.LockAsync(period, cancellationToken)).Locked)
+            {
+                return Refusal.Conflict($"{period}: {Texts.T("this month's bulletin was sent. Open a correction of the archive, with a note, before changing it.")}");
+            }
+        }
+
+        return null;
+    }
+
     private async Task<IActionResult> SetStatusAsync(long id, string status, string? returnUrl, CancellationToken cancellationToken)
     {
+        if (await RefusedWhenSentAsync([id], cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         await entries.SetStatusAsync([id], null, status, WebApp.Actor(User), cancellationToken);
         return Back(returnUrl, id);
     }
@@ -222,8 +306,11 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
         return LocalRedirect(id is { } at ? $"{target}#e{at}" : target);
     }
 
-    private async Task LoadViewAsync(CancellationToken cancellationToken) =>
+    private async Task LoadViewAsync(CancellationToken cancellationToken)
+    {
         View = await queue.LoadAsync(Period!, new QueueFilter(Blank(Status), Blank(Section), Blank(Unit), Low), cancellationToken);
+        Lock = await corrections.LockAsync(Period!, cancellationToken);
+    }
 
     // The filters of the view a form was posted from (its returnUrl).
     private void RestoreFilters(string? returnUrl)

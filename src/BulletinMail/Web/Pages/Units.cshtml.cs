@@ -65,7 +65,7 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
             }
             catch (InvalidOperationException ex)
             {
-                Error = ex.Message;
+                Error = ErrorMessages.Show(ex.Message);
             }
         }
 
@@ -79,7 +79,7 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
             var addresses = UnitEditModel.Lines(senders);
             if (addresses.FirstOrDefault(a => !UnitStore.IsSenderAddress(a)) is { } bad)
             {
-                Error = $"{bad}: not an e-mail address";
+                Error = $"{bad}: {Texts.T("not an e-mail address")}";
             }
             else
             {
