@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using BulletinMail.Data;
 using BulletinMail.Features.Digest;
+using BulletinMail.Features.Extraction;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Units;
@@ -407,5 +408,104 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         var feed = await reader.GetStringAsync(new Uri("/archive/feed.atom", UriKind.Relative));
         Assert.Contains("本月共举办活动 28 场", feed, StringComparison.Ordinal);
         Assert.DoesNotContain("**", feed, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 12's "done when": the editor's month walked in Chromium, in Chinese, in the order the
+    /// editor met it — the landing page, the queue found from it, a filtered bulk approve, a failed
+    /// edit, the held page, a GBK subscriber list, the send with its confirmation, the sent month —
+    /// leaving screenshots of the landing page, queue, held page and import at 1366 and 390 px.
+    /// </summary>
+    [Fact]
+    public async Task TheEditorsMonth_FromTheLandingPage_ToTheSentIssue()
+    {
+        // The month as it arrived: 91 entries, one of them parsed with low confidence, and a report from an unknown sender.
+        await web.ImportBulletinAsync();
+        var quanzhou = await UnitAsync("泉州市");
+        await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE entries SET confidence = 0.5 WHERE id = @Id", new { quanzhou[1].Id });
+        }
+
+        const string stranger = "new-secretary@baoding.example.org";
+        await web.DeliverAsync(Reports.Plain(stranger, "保定市科协2016年6月工作情况", "6月3日,召开理事会;6月5日,举办科普日活动。"));
+
+        // 1. The landing page says what waits, and leads to the month that needs work.
+        var page = await chromium.SignedInPageAsync(web, "/", "zh-CN");
+        await Assertions.Expect(page.Locator("#waiting-pending strong")).ToHaveTextAsync("91");
+        await Assertions.Expect(page.Locator("#waiting-held")).ToContainTextAsync("待处理 1");
+        await ChromiumFixture.ScreenshotsAsync(page, "landing");
+        await page.ClickAsync("#waiting-pending a[data-period='2016-06']");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("审核队列 2016-06");
+        await Assertions.Expect(page.Locator("[data-entry]")).ToHaveCountAsync(91); // the held report's preview is not in the queue
+        await ChromiumFixture.ScreenshotsAsync(page, "queue");
+
+        // 2. A bulk approve under the low-confidence filter approves what the page shows, says how many, and can be undone.
+        await page.ClickAsync(".filters input[name=low]");
+        await page.ClickAsync(".filters button");
+        var approveAll = page.Locator("button[data-approve-unit='泉州市']");
+        await Assertions.Expect(approveAll).ToContainTextAsync("全部通过 (1)");
+        await approveAll.ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("1 条已通过。");
+        Assert.Equal(1, (await UnitAsync("泉州市")).Count(e => e.Status == EntryStore.Approved));
+        await Assertions.Expect(page.Locator("#notice button")).ToHaveTextAsync("撤销");
+
+        // 3. A failed edit keeps what was typed beside its error, and the view the editor came from.
+        var rizhao = (await UnitAsync("日照市"))[2];
+        await page.GotoAsync("/queue?period=2016-06&status=pending");
+        await page.ClickAsync($"#e{rizhao.Id} [data-key=e]");
+        await page.FillAsync($"#e{rizhao.Id} input[name=date]", "6月32日");
+        await page.ClickAsync($"#e{rizhao.Id} button.primary");
+        await Assertions.Expect(page.Locator($"#e{rizhao.Id} .field-error")).ToContainTextAsync("无法识别该日期");
+        Assert.Equal("6月32日", await page.InputValueAsync($"#e{rizhao.Id} input[name=date]"));
+        Assert.Equal("pending", await page.InputValueAsync(".filters select[name=status]"));
+        Assert.Equal(string.Empty, await page.InputValueAsync(".filters select[name=unit]"));
+        Assert.Equal(rizhao.DateText, (await Entries.GetAsync(rizhao.Id, CancellationToken.None))!.DateText);
+
+        // 4. The held page: the unknown sender's report is offered what fits, in Chinese; assigned, it is read.
+        await page.GotoAsync("/held");
+        var report = (await web.Services.GetRequiredService<SubmissionStore>().ListAsync(null, SubmissionStatus.Held, CancellationToken.None)).Single();
+        var row = page.Locator($"#s{report.Id}");
+        await Assertions.Expect(row.Locator(".reason")).ToContainTextAsync("未知发件人 " + stranger);
+        Assert.Equal(0, await row.Locator("form[action*=release]").CountAsync());
+        await ChromiumFixture.ScreenshotsAsync(page, "held");
+        await row.Locator("input[name=unit]").FillAsync("保定市");
+        await row.Locator("button.primary").ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("已作为以下单位的报告读入: 保定市 (2016-06), 2 条待审。");
+
+        // 5. A subscriber list from Chinese Excel (GBK, Chinese headers) is previewed, then imported with its names.
+        await page.GotoAsync("/subscribers");
+        var csv = TextDecoder.Gb18030.GetBytes("邮箱,姓名\r\nzhang@example.org,张三\r\nli@example.org,李四\r\n不是地址,王五\r\n");
+        await page.SetInputFilesAsync("input[name=file]", new FilePayload { Name = "订阅者.csv", MimeType = "text/csv", Buffer = csv });
+        await page.ClickAsync("text=导入 CSV");
+        var preview = page.Locator("#import-preview");
+        await Assertions.Expect(preview.Locator("tr.Added")).ToHaveCountAsync(2);
+        await Assertions.Expect(preview.Locator("tr.invalid")).ToContainTextAsync("不是有效的邮箱地址");
+        await ChromiumFixture.ScreenshotsAsync(page, "subscriber-import");
+        await page.ClickAsync("#confirm-import");
+        await Assertions.Expect(page.Locator("p.notice").First).ToContainTextAsync("2 新增");
+        Assert.Equal("张三", (await web.Services.GetRequiredService<SubscriberStore>().FindAsync("zhang@example.org", CancellationToken.None))!.Name);
+
+        // 6. The send shows who and how many, and asks once; only the confirmation sends.
+        await Entries.SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
+        await page.GotoAsync("/digest?period=2016-06");
+        await page.ClickAsync("button[formaction$='handler=compile']");
+        await page.ClickAsync("button[formaction$='handler=approve']");
+        await Assertions.Expect(page.Locator("p.notice")).ToContainTextAsync("已通过。");
+        await page.ClickAsync("button[formaction$='handler=send']");
+        var confirm = page.Locator("#confirm-send");
+        await Assertions.Expect(confirm).ToContainTextAsync("2 位有效订阅者");
+        await Assertions.Expect(confirm).ToContainTextAsync("zhang@example.org");
+        var issues = web.Services.GetRequiredService<IssueStore>();
+        Assert.Equal(IssueState.Approved, (await issues.GetAsync("2016-06", CancellationToken.None))!.State);
+        await confirm.Locator("button.primary").ClickAsync();
+        await web.WaitUntilSentAsync("2016-06");
+
+        // 7. The sent month says so, and its entries are closed until a correction is opened.
+        await page.GotoAsync("/queue?period=2016-06");
+        await Assertions.Expect(page.Locator("#sent-notice")).ToContainTextAsync("本期简报已发送于");
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), await page.InnerTextAsync("#sent-notice"));
+        await Assertions.Expect(page.Locator("#correct-archive input[name=note]")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator(".entry .actions button:visible").CountAsync());
     }
 }
