@@ -47,7 +47,7 @@ public sealed class ArchiveCorrections(DbConnectionFactory connections, IssueSto
         return new PeriodLock(issue, open);
     }
 
-    /// <summary>Opens a correction of a sent period (one at a time), audited with its note.</summary>
+    /// <summary>Opens a correction of a sent period, audited with its note; while one is open, another is not opened.</summary>
     public async Task OpenAsync(Issue issue, string actor, string note, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issue);
@@ -55,7 +55,7 @@ public sealed class ArchiveCorrections(DbConnectionFactory connections, IssueSto
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
         var lastAudit = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM audit_log", transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
+        var opened = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO archive_corrections (period, actor, note, opened_at, first_audit_id)
             SELECT @Period, @actor, @note, @now, @lastAudit WHERE NOT EXISTS (SELECT 1 FROM archive_corrections WHERE period = @Period AND closed_at IS NULL)
@@ -63,7 +63,11 @@ public sealed class ArchiveCorrections(DbConnectionFactory connections, IssueSto
             new { issue.Period, actor, note, now, lastAudit },
             transaction,
             cancellationToken: cancellationToken));
-        await EntryStore.AuditAsync(connection, transaction, actor, "issue.correction-opened", "issue", issue.Id, null, new { Note = note }, now, cancellationToken);
+        if (opened > 0)
+        {
+            await EntryStore.AuditAsync(connection, transaction, actor, "issue.correction-opened", "issue", issue.Id, null, new { Note = note }, now, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -321,6 +321,10 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         var page = await chromium.SignedInPageAsync(web, "/queue?period=2016-06", "zh-CN");
         await Assertions.Expect(page.Locator("#sent-notice")).ToContainTextAsync("本期简报已发送于 2016-07-05 09:00");
         await Assertions.Expect(page.Locator($"div#e{entry.Id} .actions")).ToBeHiddenAsync();
+        await page.ClickAsync($"div#e{entry.Id} .text");
+        await Assertions.Expect(page.Locator($"div#e{entry.Id}.current")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("a"); // the key finds no approve button to press
+        await Assertions.Expect(page.Locator("#sent-notice")).ToBeVisibleAsync();
 
         // Nor does the server take an edit of a sent month.
         using (var client = await web.SignedInAsync())

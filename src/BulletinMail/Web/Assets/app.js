@@ -23,7 +23,7 @@
 
   function press(key) {
     var target = current && current.querySelector('[data-key="' + key + '"]');
-    if (!target) { return; }
+    if (!target || target.offsetParent === null) { return; } // none, or hidden (a sent month's entries)
     if (key === 'a' || key === 'r') {
       // After the page reloads, carry on with the next entry.
       var list = entries();
