@@ -1,4 +1,5 @@
 using System.Globalization;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
@@ -18,7 +19,7 @@ public sealed class DisplayFormat(IOptions<IntakeOptions> intake, TimeProvider t
     public bool IsToday(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, zone).Date == TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).Date;
 
-    /// <summary>The date as the report wrote it; for an edited entry without an expression, its start and end.</summary>
+    /// <summary>The date as the report wrote it; for an edited entry without an expression, as the bulletin prints it (6月23-24日).</summary>
     public static string EntryDate(StoredEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -27,21 +28,20 @@ public sealed class DisplayFormat(IOptions<IntakeOptions> intake, TimeProvider t
             return text;
         }
 
-        return (entry.DateStart, entry.DateEnd) switch
-        {
-            ({ } start, { } end) when start == end => Iso(start),
-            ({ } start, { } end) => $"{Iso(start)} – {Iso(end)}",
-            _ => entry.DatePrecision == "approximate" ? Texts.T("recently") : "—",
-        };
+        return entry.DateStart is null && entry.DatePrecision == "approximate"
+            ? Texts.T("recently")
+            : Features.Bulletins.BulletinClause.From(entry with { Inherited = false }).Date ?? "—";
     }
 
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>Which mailbox a submission came from, without the server's folders: a Maildir's path is the operator's business.</summary>
+    public static string Mailbox(string mailbox) =>
+        mailbox?.StartsWith("maildir:", StringComparison.Ordinal) == true ? "Maildir" : mailbox ?? string.Empty;
 
-    /// <summary>The period a page was asked for (<c>YYYY-MM</c>), else the one editors most likely work on.</summary>
     /// <summary>What is wrong with a period typed into a page's address or field; null when it reads, or none was given.</summary>
     public static string? PeriodProblem(string? requested) =>
         string.IsNullOrWhiteSpace(requested) || Period.TryParse(requested, out _) ? null : $"{Texts.T("A period is written YYYY-MM, not")} \"{requested}\"";
 
+    /// <summary>The period a page was asked for (<c>YYYY-MM</c>), else the one editors most likely work on.</summary>
     public Period PeriodOrDefault(string? requested) => Period.TryParse(requested, out var period) ? period : DefaultPeriod();
 
     /// <summary>The period editors most likely work on: last month, in the configured time zone (reports arrive after the month).</summary>

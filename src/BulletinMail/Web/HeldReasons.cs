@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace BulletinMail.Web;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace BulletinMail.Web;
 /// writes them in English (the log and the command line show them as they are); the Chinese pages
 /// show a sentence for each known beginning, with its detail (an address, a unit), else the original.
 /// </summary>
-public static class HeldReasons
+public static partial class HeldReasons
 {
     // The beginning of a reason intake writes (SubmissionProcessor, SenderTrust, SubmissionStore), what
     // ends its detail (null: no detail shown), and the Chinese sentence, {0} standing for the detail.
@@ -32,7 +34,7 @@ public static class HeldReasons
     {
         if (reason is null || !Texts.IsChinese)
         {
-            return reason ?? string.Empty;
+            return WithoutPaths(reason);
         }
 
         foreach (var (prefix, until, chinese) in Known)
@@ -44,6 +46,13 @@ public static class HeldReasons
             }
         }
 
-        return reason;
+        return WithoutPaths(reason);
     }
+
+    /// <summary>The reason with the server's folders left out (an error may name the mailbox's path): editors are not shown them.</summary>
+    public static string WithoutPaths(string? reason) => reason is null ? string.Empty : AbsolutePath().Replace(reason, "…");
+
+    // A Unix path of two or more parts, not the path of a URL (http://host/path).
+    [GeneratedRegex("""(?<![\w:/.])/(?:[^\s/:;,'"()]+/)+[^\s/:;,'"()]*""")]
+    private static partial Regex AbsolutePath();
 }

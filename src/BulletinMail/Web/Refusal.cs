@@ -12,6 +12,8 @@ internal static class Refusal
 
     public static ContentResult NotFound(string message) => Text(StatusCodes.Status404NotFound, message);
 
+    public static ContentResult Conflict(string message) => Text(StatusCodes.Status409Conflict, message);
+
     private static ContentResult Text(int status, string message) =>
         new() { StatusCode = status, Content = message, ContentType = "text/plain; charset=utf-8" };
 }

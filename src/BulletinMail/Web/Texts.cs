@@ -16,6 +16,24 @@ public static class Texts
     public static string T(string english) =>
         IsChinese && Chinese.TryGetValue(english, out var chinese) ? chinese : english;
 
+    /// <summary>A subscriber's status: "pending" is an unconfirmed subscriber (待确认), never an entry waiting for review (待审).</summary>
+    public static string SubscriberStatus(string status) => T(status == Features.Subscribers.SubscriberStatus.Pending ? "awaiting confirmation" : status);
+
+    /// <summary>A parser warning code (no-date) as a sentence; a code this table lacks is shown as it is.</summary>
+    public static string Warning(string code) => T(Warnings.GetValueOrDefault(code, code));
+
+    /// <summary>The parser's warning codes, each with its sentence in English (the glossary's key).</summary>
+    internal static readonly FrozenDictionary<string, string> Warnings = new Dictionary<string, string>
+    {
+        ["no-date"] = "No date was found for this entry.",
+        ["invalid-date"] = "The date does not exist (e.g. 6月31日).",
+        ["date-inside-clause"] = "The date stands inside the sentence, not at its start.",
+        ["date-outside-period"] = "The date falls outside this period.",
+        ["unit-unknown"] = "The unit could not be told.",
+        ["unit-not-registered"] = "The unit is not in the registry.",
+        ["long-clause"] = "The sentence is unusually long: check where it was split.",
+    }.ToFrozenDictionary();
+
     internal static readonly FrozenDictionary<string, string> Chinese = new Dictionary<string, string>
     {
         // Layout and sign-in
@@ -96,15 +114,17 @@ public static class Texts
         ["not compiled yet"] = "尚未编排",
         ["none"] = "无",
         ["Nothing to undo."] = "没有可撤销的操作。",
+        ["is not a registered unit or alias. Save it as a new, unregistered unit?"] = "不是已登记的单位或别名。要作为新的未登记单位保存吗?",
+        ["Yes, a new unregistered unit"] = "是,作为新的未登记单位",
 
         // Parser warnings
-        ["no-date"] = "无日期",
-        ["invalid-date"] = "日期无效",
-        ["date-inside-clause"] = "日期在句中",
-        ["date-outside-period"] = "日期不在本期",
-        ["unit-unknown"] = "单位不明",
-        ["unit-not-registered"] = "单位未登记",
-        ["long-clause"] = "句子过长",
+        ["No date was found for this entry."] = "没有找到这一条的日期。",
+        ["The date does not exist (e.g. 6月31日)."] = "日期不存在(如 6月31日)。",
+        ["The date stands inside the sentence, not at its start."] = "日期在句子中间,而不在句首。",
+        ["The date falls outside this period."] = "日期不在本期之内。",
+        ["The unit could not be told."] = "无法判断是哪个单位。",
+        ["The unit is not in the registry."] = "该单位未登记。",
+        ["The sentence is unusually long: check where it was split."] = "句子过长:请检查拆分是否正确。",
 
         // Submission
         ["Submission"] = "报送",
@@ -133,6 +153,8 @@ public static class Texts
         ["Now"] = "现在",
         ["Proposed"] = "建议",
         ["Change"] = "改动",
+        ["The text the entries were read from"] = "条目所依据的原文",
+        ["The message as sent"] = "邮件原样",
 
         // Held and quarantined
         ["Nothing is waiting for an editor."] = "没有待处理的报送。",
@@ -164,6 +186,7 @@ public static class Texts
         ["Not reported"] = "未报送",
         ["Submissions"] = "报送数",
         ["Last reminder"] = "上次提醒",
+        ["Actions"] = "操作",
         ["Last 12 months"] = "近12个月",
         ["Send reminder"] = "发送提醒",
         ["no sender address"] = "无发件地址",
@@ -199,6 +222,56 @@ public static class Texts
         ["editor"] = "编辑",
         ["admin"] = "管理员",
         ["Saved."] = "已保存。",
+        ["awaiting confirmation"] = "待确认",
+        ["waiting to send"] = "待发送",
+        ["Signed up via"] = "来源",
+
+        // Sent months and their corrections
+        ["This month's bulletin was sent"] = "本期简报已发送于",
+        ["No."] = "第",
+        ["Correcting the archive"] = "正在更正已发送的简报",
+        ["End the correction"] = "结束更正",
+        ["Its entries are closed. To correct the archive, say why:"] = "本期条目已锁定。如需更正已发送的简报,请写明原因:",
+        ["Correct the archive"] = "更正已发送的简报",
+        ["Say what the correction is for."] = "请写明更正的原因。",
+        ["This month's bulletin was not sent: it needs no correction."] = "本期简报尚未发送,无需更正。",
+        ["this month's bulletin was sent. Open a correction of the archive, with a note, before changing it."] = "本期简报已发送。如需修改,请先在审核队列中点击“更正已发送的简报”并写明原因。",
+        ["Its entries are closed; a correction of the archive is opened on the queue."] = "本期条目已锁定;如需更正,请在审核队列中进行。",
+        ["Corrections after sending"] = "发送后的更正",
+        ["open"] = "进行中",
+
+        // Audit sentences
+        ["{0} approved {1}"] = "{0} 通过了 {1}",
+        ["{0} rejected {1}"] = "{0} 退回了 {1}",
+        ["{0} put {1} back to review"] = "{0} 将 {1} 恢复为待审",
+        ["{0} undid a bulk action on {1}: {2}"] = "{0} 撤销了对 {1} 的批量操作,恢复为 {2}",
+        ["{0} edited {1}: {2}"] = "{0} 修改了 {1}:{2}",
+        ["{0} made {1} a headline"] = "{0} 将 {1} 设为要闻",
+        ["{0} took {1} out of the headlines"] = "{0} 取消了 {1} 的要闻",
+        ["{0} moved {1} up"] = "{0} 上移了 {1}",
+        ["{0} moved {1} down"] = "{0} 下移了 {1}",
+        ["{0} opened a correction of {1}: {2}"] = "{0} 开始更正 {1}:{2}",
+        ["{0} ended the correction of {1}"] = "{0} 结束了对 {1} 的更正",
+        ["{0} saved the editors' sections of {2}"] = "{0} 保存了 {2} 的编辑栏目",
+        ["{0} set {1} to {2}"] = "{0} 将 {1} 设为 {2}",
+        ["{0} compiled {1}"] = "{0} 编排了 {1}",
+        ["The approval of {1} was withdrawn: its content changed when {0} compiled it again"] = "{0} 重新编排后 {1} 内容有变,已撤回通过",
+        ["{0} resumed sending {1}"] = "{0} 恢复发送 {1}",
+        ["{0} edited the unit {2}"] = "{0} 修改了单位 {2}",
+        ["{0} sent {2} a reminder"] = "{0} 向 {2} 发送了提醒",
+        ["{0} added the user {2}"] = "{0} 添加了用户 {2}",
+        ["{0} set a new password for {1}"] = "{0} 为 {1} 设置了新密码",
+        ["{0} gave {1} the role {2}"] = "{0} 将 {1} 的角色设为 {2}",
+        ["{0} renamed {1} to {2}"] = "{0} 将 {1} 的姓名改为 {2}",
+        ["{0} applied a re-parse to {1}"] = "{0} 对 {1} 应用了重新解析",
+        ["entry"] = "条目",
+        ["subscriber"] = "订阅者",
+        ["submission"] = "报送",
+        ["unit"] = "单位",
+        ["reminder"] = "提醒",
+        ["user"] = "用户",
+        ["issue"] = "简报",
+        ["Open"] = "打开",
 
         // Bulletin
         ["Bulletin"] = "简报",
@@ -224,10 +297,10 @@ public static class Texts
         ["Saved. Compile again to see them in the issue."] = "已保存。重新编排后生效。",
         ["Test copy sent to"] = "测试邮件已发送至",
         ["Enter a valid e-mail address."] = "请输入有效的邮箱地址。",
-        ["Approved."] = "已批准。",
-        ["The content is unchanged: the issue stays approved."] = "内容未变,本期仍为已批准。",
-        ["The content changed since it was approved: the approval was withdrawn. Approve it again to send it."] = "批准后内容有变,批准已撤回。请重新批准后再发送。",
-        ["Approve the issue first."] = "请先批准本期简报。",
+        ["Approved."] = "已通过。",
+        ["The content is unchanged: the issue stays approved."] = "内容未变,本期仍为已通过。",
+        ["The content changed since it was approved: the approval was withdrawn. Approve it again to send it."] = "通过后内容有变,已撤回通过。请重新通过后再发送。",
+        ["Approve the issue first."] = "请先通过本期简报。",
         ["failed deliveries queued again"] = "封失败邮件已重新排队",
         ["Sending has started."] = "已开始发送。",
         ["Confirm the number of subscribers to send to."] = "请确认收件的订阅者人数。",

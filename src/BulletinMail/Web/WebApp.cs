@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using BulletinMail.Features.Accounts;
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Hosting;
 using BulletinMail.Platform;
@@ -76,6 +77,7 @@ public static class WebApp
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<DisplayFormat>();
         services.AddSingleton<OriginalView>();
+        services.AddSingleton<ArchiveCorrections>();
         // Keys on disk: sign-ins survive a restart, and workers sharing the data folder share them.
         services.AddDataProtection()
             .SetApplicationName("BulletinMail")

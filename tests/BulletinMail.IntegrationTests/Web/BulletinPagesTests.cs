@@ -98,7 +98,7 @@ public sealed partial class BulletinPagesTests : IAsyncLifetime
 
         // A sent issue is frozen: compiling again is refused with a reason.
         await WebHarness.PostFormAsync(client, "/digest?period=2016-06", "/digest?period=2016-06&handler=compile", new Dictionary<string, string>());
-        Assert.Contains("can no longer change", await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("不能再修改", await client.GetStringAsync(new Uri("/digest?period=2016-06", UriKind.Relative)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -193,7 +193,7 @@ public sealed partial class WebSecurityTests : IAsyncLifetime
         using var admin = await web.SignedInAsync(WebHarness.AdminName);
         var refused = await WebHarness.PostFormAsync(admin, "/admin/users", "/admin/users?handler=role", new Dictionary<string, string> { ["name"] = WebHarness.AdminName, ["role"] = UserStore.Editor });
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
-        Assert.Contains("the last admin", await admin.GetStringAsync(new Uri("/admin/users", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("是最后一位管理员", await admin.GetStringAsync(new Uri("/admin/users", UriKind.Relative)), StringComparison.Ordinal); // said in the page's Chinese
         Assert.Equal(UserStore.Admin, (await users.FindAsync(WebHarness.AdminName, CancellationToken.None))!.Role);
 
         // With a second admin, either may step down.

@@ -29,4 +29,14 @@ public sealed class HeldReasonsTests
             CultureInfo.CurrentUICulture = before;
         }
     }
+
+    [Theory]
+    [InlineData("processing failed 3 times, last with: message 17 is no longer in /var/lib/bulletinmail/mailbox; the original is kept")]
+    [InlineData("not a readable mail message: cannot open /srv/data/originals/ab/abcdef.eml")]
+    public void Show_LeavesOutTheServersPaths(string reason)
+    {
+        Assert.DoesNotContain("/var/lib", HeldReasons.WithoutPaths(reason), StringComparison.Ordinal);
+        Assert.DoesNotContain("/srv", HeldReasons.WithoutPaths(reason), StringComparison.Ordinal);
+        Assert.Equal("see https://example.org/help/held for more", HeldReasons.WithoutPaths("see https://example.org/help/held for more"));
+    }
 }

@@ -52,7 +52,7 @@ public sealed record BulletinUnit(string Name, IReadOnlyList<BulletinClause> Cla
 /// <summary>A numbered section of units (一、…).</summary>
 public sealed record BulletinSection(string Heading, string Name, IReadOnlyList<BulletinUnit> Units);
 
-/// <summary>A section an editor wrote: Markdown, shown as HTML in the HTML bulletin and as written in the text one.</summary>
+/// <summary>A section an editor wrote: its Markdown as HTML for the HTML bulletin, and as plain text (no marks) for the text one.</summary>
 public sealed record BulletinEditorial(string Heading, string Name, string Markdown, string Html);
 
 /// <summary>The footer of every issue (from config).</summary>

@@ -74,5 +74,5 @@ public sealed class BulletinCompiler(
         TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(options.Value.Schedule.TimeZone)).ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 
     private async Task<IReadOnlyList<BulletinEditorial>> EditorialsAsync(Period period, CancellationToken cancellationToken) =>
-        [.. (await editorials.ListAsync(period.ToString(), cancellationToken)).Select(e => new BulletinEditorial(string.Empty, e.Heading, e.Markdown, EditorialMarkdown.ToHtml(e.Markdown)))];
+        [.. (await editorials.ListAsync(period.ToString(), cancellationToken)).Select(e => new BulletinEditorial(string.Empty, e.Heading, EditorialMarkdown.ToText(e.Markdown), EditorialMarkdown.ToHtml(e.Markdown)))];
 }

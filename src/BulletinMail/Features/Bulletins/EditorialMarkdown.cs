@@ -38,6 +38,9 @@ public static class EditorialMarkdown
         return document.ToHtml(Pipeline);
     }
 
+    /// <summary>The Markdown as the text bulletin and the feed show it: its words without the marks (<c>**28**</c> is 28).</summary>
+    public static string ToText(string markdown) => Markdown.ToPlainText(markdown ?? string.Empty, Pipeline).TrimEnd();
+
     private static bool IsSafe(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && SafeSchemes.Contains(uri.Scheme, StringComparer.Ordinal);
 }

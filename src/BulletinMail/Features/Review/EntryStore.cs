@@ -93,12 +93,12 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
         return [.. rows];
     }
 
-    /// <summary>A period's entries for the review queue: every status but superseded unless one is asked for.</summary>
+    /// <summary>A period's entries for the review queue: every status but superseded, and none of a held report's preview, unless one is asked for.</summary>
     public async Task<IReadOnlyList<StoredEntry>> ListForReviewAsync(string period, string? status, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<StoredEntry>(new CommandDefinition(
-            $"SELECT {Columns} FROM entries WHERE period = @period AND (status = @status OR (@status IS NULL AND status <> 'superseded')) ORDER BY {DisplayOrder}",
+            $"SELECT {Columns} FROM entries WHERE period = @period AND (status = @status OR (@status IS NULL AND status NOT IN ('superseded', 'held'))) ORDER BY {DisplayOrder}",
             new { period, status },
             cancellationToken: cancellationToken));
         return [.. rows];

@@ -1,5 +1,5 @@
 // Keyboard shortcuts for the review queue: j/k move between entries, a approves, r rejects,
-// e edits. The page works without this script; it only saves reaching for the mouse.
+// e edits (the date field takes the cursor), Esc cancels an edit. The page works without this script; it only saves reaching for the mouse.
 (function () {
   'use strict';
   var entries = function () { return Array.prototype.slice.call(document.querySelectorAll('[data-entry]')); };
@@ -23,12 +23,18 @@
 
   function press(key) {
     var target = current && current.querySelector('[data-key="' + key + '"]');
-    if (!target) { return; }
+    if (!target || target.offsetParent === null) { return; } // none, or hidden (a sent month's entries)
     if (key === 'a' || key === 'r') {
       // After the page reloads, carry on with the next entry.
       var list = entries();
       var next = list[list.indexOf(current) + 1];
       try { sessionStorage.setItem('bulletinmail.next', next ? next.id : ''); } catch (e) { /* private mode */ }
+    }
+    if (key === 'e') {
+      // Without the link's #fragment: Chromium takes the focus off the date field when it scrolls to one.
+      try { sessionStorage.setItem('bulletinmail.next', current.id); } catch (e) { /* private mode */ }
+      location.href = target.href.split('#')[0];
+      return;
     }
     target.click();
   }
@@ -45,6 +51,9 @@
   });
 
   document.addEventListener('keydown', function (event) {
+    // Esc leaves an edit form unsaved, from any of its fields.
+    var cancel = event.key === 'Escape' && event.target && event.target.closest && event.target.closest('form.editing');
+    if (cancel) { cancel.querySelector('[data-key="cancel"]').click(); event.preventDefault(); return; }
     var tag = event.target && event.target.tagName;
     if (event.ctrlKey || event.metaKey || event.altKey || tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') { return; }
     switch (event.key) {

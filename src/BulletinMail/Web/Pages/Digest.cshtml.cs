@@ -1,3 +1,4 @@
+using BulletinMail.Features.Audit;
 using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Subscribers;
@@ -21,7 +22,8 @@ public sealed class DigestModel(
     IBackgroundJobClient jobs,
     DisplayFormat format,
     SubscriberStore subscribers,
-    IOptions<DigestOptions> options) : PageModel
+    IOptions<DigestOptions> options,
+    ArchiveCorrections corrections) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Period { get; set; }
@@ -41,6 +43,9 @@ public sealed class DigestModel(
     /// <summary>Set when a send asks for confirmation: who would get the issue, and how many.</summary>
     public SendConfirmation? Confirm { get; private set; }
 
+    /// <summary>Corrections made after the issue was sent, newest first, each with what changed.</summary>
+    public IReadOnlyList<(ArchiveCorrection Correction, IReadOnlyList<Features.Audit.AuditRow> Changes)> Corrections { get; private set; } = [];
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -59,6 +64,7 @@ public sealed class DigestModel(
         Paused = Issue is null ? null : await deliveries.PausedAsync(Issue.Id, cancellationToken);
         Editorials = await editorials.ListAsync(Period, cancellationToken);
         ToConfirm = Issue is { State: IssueState.Approved } ? await GrownAudienceAsync(cancellationToken) : null;
+        Corrections = Issue is { Frozen: true } ? await corrections.ListAsync(Period, cancellationToken) : [];
     }
 
     private async Task<Audience?> GrownAudienceAsync(CancellationToken cancellationToken)
@@ -70,6 +76,12 @@ public sealed class DigestModel(
     public async Task<IActionResult> OnPostEditorialsAsync(string[] heading, string[] markdown, CancellationToken cancellationToken)
     {
         var period = ChosenPeriod();
+        if ((await corrections.LockAsync(period.ToString(), cancellationToken)).Locked)
+        {
+            Error = $"{period}: {Texts.T("this month's bulletin was sent. Open a correction of the archive, with a note, before changing it.")}";
+            return Back(period);
+        }
+
         var sections = heading.Zip(markdown, (h, m) => new Editorial(h ?? string.Empty, m ?? string.Empty)).ToList();
         await editorials.SaveAsync(period.ToString(), sections, WebApp.Actor(User), cancellationToken);
         Notice = Texts.T("Saved. Compile again to see them in the issue.");
@@ -95,11 +107,11 @@ public sealed class DigestModel(
         }
         catch (IssueFrozenException ex)
         {
-            Error = ex.Message;
+            Error = ErrorMessages.Show(ex.Message);
         }
         catch (InvalidDataException ex)
         {
-            Error = ex.Message; // a template that does not parse
+            Error = ErrorMessages.Show(ex.Message); // a template that does not parse
         }
 
         return Back(period);

@@ -1,5 +1,7 @@
+using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
+using BulletinMail.Features.Units;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
@@ -10,7 +12,7 @@ namespace BulletinMail.Web.Pages;
 /// The review queue of a period. Every action is a POST (antiforgery-checked) that redirects
 /// back to the same view, at the entry acted on.
 /// </summary>
-public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, WorkWaiting work, DisplayFormat format) : PageModel
+public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, WorkWaiting work, DisplayFormat format, UnitStore units, UnitRegistry configured, ArchiveCorrections corrections) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Period { get; set; }
@@ -39,12 +41,18 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
     /// <summary>Why the period asked for is not one: reported beside the field, which keeps what was typed.</summary>
     public string? PeriodError { get; private set; }
 
+    /// <summary>Whether the period's bulletin was sent, and the correction open on it, if any.</summary>
+    public PeriodLock Lock { get; private set; } = new(null, null);
+
     /// <summary>What the editor typed into an edit that was refused, shown again in the form.</summary>
     public EditInput? Typed { get; private set; }
 
     public string? DateError { get; private set; }
 
     public string? TextError { get; private set; }
+
+    /// <summary>Set when the unit typed is not a registered one (nor an alias of one): saved only once the editor confirms it.</summary>
+    public string? UnitError { get; private set; }
 
     /// <summary>What the last bulk action did, e.g. "3 entries approved."</summary>
     [TempData]
@@ -89,6 +97,11 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
     {
         var shown = (ids ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(id => long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
+        if (await RefusedWhenSentAsync(shown, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var changed = await entries.ApprovePendingAsync(shown, WebApp.Actor(User), cancellationToken);
         Notice = $"{changed.Count} {Texts.T("entries approved.")}";
         Undo = changed.Count > 0 ? FormatUndo(EntryStore.Approved, changed) : null;
@@ -101,6 +114,11 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
         if (ParseUndo(changes) is not var (status, list))
         {
             return Refusal.BadRequest(Texts.T("Nothing to undo."));
+        }
+
+        if (await RefusedWhenSentAsync([.. list.Select(c => c.Id)], cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var undone = await entries.UndoAsync(list, status, WebApp.Actor(User), cancellationToken);
@@ -139,24 +157,44 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
 
     public async Task<IActionResult> OnPostHeadlineAsync(long id, bool on, string? returnUrl, CancellationToken cancellationToken)
     {
+        if (await RefusedWhenSentAsync([id], cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         await entries.SetHeadlineAsync(id, on, WebApp.Actor(User), cancellationToken);
         return Back(returnUrl, id);
     }
 
     public async Task<IActionResult> OnPostMoveAsync(long id, bool up, string? returnUrl, CancellationToken cancellationToken)
     {
+        if (await RefusedWhenSentAsync([id], cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         await entries.MoveAsync(id, up, WebApp.Actor(User), cancellationToken);
         return Back(returnUrl, id);
     }
 
-    /// <summary>Saves an edit. The date is an expression (6月15日, 近日, June 15), or a start and an end.</summary>
+    /// <summary>
+    /// Saves an edit. The date is an expression (6月15日, 近日, June 15), or a start and an end. A unit
+    /// is saved under its registered name (an alias such as 宁波市科协 is 宁波市); a name the registry
+    /// does not know is saved only with <paramref name="confirmUnit"/>, so no unit appears by a slip.
+    /// </summary>
     public async Task<IActionResult> OnPostEditAsync(
-        long id, string? date, DateOnly? start, DateOnly? end, string? text, string? unit, string? section, string? returnUrl, CancellationToken cancellationToken)
+        long id, string? date, DateOnly? start, DateOnly? end, string? text, string? unit, string? section, bool confirmUnit, string? returnUrl,
+        CancellationToken cancellationToken)
     {
         var entry = await entries.GetAsync(id, cancellationToken);
         if (entry is null)
         {
             return NotFound();
+        }
+
+        if (await RefusedWhenSentAsync([id], cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var period = Features.Parsing.Period.Parse(entry.Period);
@@ -178,12 +216,16 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
             parsed = ActivityDate.Undated;
         }
 
-        if (parsed is null || string.IsNullOrWhiteSpace(text))
+        var typedUnit = string.IsNullOrWhiteSpace(unit) ? null : unit.Trim();
+        var registered = typedUnit is null ? null : (await units.LoadAsync(configured.Sections, cancellationToken)).FindByName(typedUnit);
+        var unknownUnit = typedUnit is not null && registered is null && typedUnit != entry.Unit && !confirmUnit;
+        if (parsed is null || string.IsNullOrWhiteSpace(text) || unknownUnit)
         {
             // The form again, as typed, with the error beside its field, in the view the editor came from:
             // the form's unit and section fields must not become the queue's filters.
             DateError = parsed is null ? Texts.T("The date is not one this parser reads, or the end is before the start.") : null;
             TextError = string.IsNullOrWhiteSpace(text) ? Texts.T("The text cannot be empty.") : null;
+            UnitError = unknownUnit ? $"“{typedUnit}” {Texts.T("is not a registered unit or alias. Save it as a new, unregistered unit?")}" : null;
             Typed = new EditInput(date, start, end, text, unit, section);
             RestoreFilters(returnUrl);
             Period = entry.Period;
@@ -193,12 +235,68 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
             return Page();
         }
 
-        await entries.EditAsync(id, new EntryEdit(parsed, text, unit, section), WebApp.Actor(User), cancellationToken);
+        await entries.EditAsync(id, new EntryEdit(parsed, text, registered?.Name ?? typedUnit, section), WebApp.Actor(User), cancellationToken);
         return Back(returnUrl, id);
+    }
+
+    /// <summary>Opens a correction of the sent month: its entries accept changes again, each recorded under the note.</summary>
+    public async Task<IActionResult> OnPostCorrectAsync(string? period, string? note, string? returnUrl, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            return Refusal.BadRequest(Texts.T("Say what the correction is for."));
+        }
+
+        if ((await corrections.LockAsync(period ?? string.Empty, cancellationToken)).SentIssue is not { } issue)
+        {
+            return Refusal.BadRequest(Texts.T("This month's bulletin was not sent: it needs no correction."));
+        }
+
+        await corrections.OpenAsync(issue, WebApp.Actor(User), note.Trim(), cancellationToken);
+        return Back(returnUrl, null);
+    }
+
+    /// <summary>Ends the open correction of a sent month: it refuses changes again.</summary>
+    public async Task<IActionResult> OnPostEndCorrectionAsync(string? period, string? returnUrl, CancellationToken cancellationToken)
+    {
+        if ((await corrections.LockAsync(period ?? string.Empty, cancellationToken)).SentIssue is { } issue)
+        {
+            await corrections.CloseAsync(issue, WebApp.Actor(User), cancellationToken);
+        }
+
+        return Back(returnUrl, null);
+    }
+
+    // A month whose bulletin was sent refuses changes to its entries until an editor opens a correction.
+    private async Task<IActionResult?> RefusedWhenSentAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var periods = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (await entries.GetAsync(id, cancellationToken) is { } entry)
+            {
+                periods.Add(entry.Period);
+            }
+        }
+
+        foreach (var period in periods)
+        {
+            if ((await corrections.LockAsync(period, cancellationToken)).Locked)
+            {
+                return Refusal.Conflict($"{period}: {Texts.T("this month's bulletin was sent. Open a correction of the archive, with a note, before changing it.")}");
+            }
+        }
+
+        return null;
     }
 
     private async Task<IActionResult> SetStatusAsync(long id, string status, string? returnUrl, CancellationToken cancellationToken)
     {
+        if (await RefusedWhenSentAsync([id], cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         await entries.SetStatusAsync([id], null, status, WebApp.Actor(User), cancellationToken);
         return Back(returnUrl, id);
     }
@@ -209,8 +307,11 @@ public sealed class QueueModel(ReviewQueueLoader queue, EntryStore entries, Work
         return LocalRedirect(id is { } at ? $"{target}#e{at}" : target);
     }
 
-    private async Task LoadViewAsync(CancellationToken cancellationToken) =>
+    private async Task LoadViewAsync(CancellationToken cancellationToken)
+    {
         View = await queue.LoadAsync(Period!, new QueueFilter(Blank(Status), Blank(Section), Blank(Unit), Low), cancellationToken);
+        Lock = await corrections.LockAsync(Period!, cancellationToken);
+    }
 
     // The filters of the view a form was posted from (its returnUrl).
     private void RestoreFilters(string? returnUrl)

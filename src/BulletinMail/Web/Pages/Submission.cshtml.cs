@@ -14,6 +14,12 @@ public sealed class SubmissionModel(SubmissionStore submissions, EntryStore entr
 
     public IReadOnlyList<StoredEntry> Entries { get; private set; } = [];
 
+    /// <summary>The text the entries were parsed from, each entry's span marked where it can be found.</summary>
+    public IReadOnlyList<SourceSegment> Source { get; private set; } = [];
+
+    /// <summary>The entries whose span is marked in <see cref="Source"/>.</summary>
+    public IReadOnlySet<long> Marked { get; private set; } = new HashSet<long>();
+
     /// <summary>Set when the editor asked what a re-parse would change; null inside means the original cannot be read again.</summary>
     public IReadOnlyList<ReparseChange>? Proposals { get; private set; }
 
@@ -43,6 +49,8 @@ public sealed class SubmissionModel(SubmissionStore submissions, EntryStore entr
 
         Original = await originals.LoadAsync(submission, Images, cancellationToken);
         Entries = await entries.ListBySubmissionAsync(id, cancellationToken);
+        Source = submission.ExtractedText is { Length: > 0 } text ? SourceSpans.Mark(text, Entries) : [];
+        Marked = Source.Where(s => s.EntryId is not null).Select(s => s.EntryId!.Value).ToHashSet();
         Replaces = await submissions.FindSupersededByAsync(id, cancellationToken);
         Compared = compare is { } other ? await submissions.GetAsync(other, cancellationToken) : null;
         if (reparse)

@@ -122,7 +122,7 @@ public sealed class SubscribersModel(SubscriberStore subscribers, SubscriberImpo
         }
         catch (InvalidDataException ex)
         {
-            Error = Texts.T(ex.Message);
+            Error = ErrorMessages.Show(ex.Message);
             return Redirect("/subscribers");
         }
     }

@@ -66,7 +66,7 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
             }
             catch (InvalidOperationException ex)
             {
-                Error = ex.Message;
+                Error = ErrorMessages.Show(ex.Message);
             }
         }
 
@@ -80,7 +80,7 @@ public sealed class UnitsModel(UnitBoard board, UnitStore units, Reminders remin
             var addresses = UnitEditModel.Lines(senders);
             if (addresses.FirstOrDefault(a => !MailAddresses.IsBare(a)) is { } bad)
             {
-                Error = $"{bad}: not an e-mail address";
+                Error = $"{bad}: {Texts.T("not an e-mail address")}";
             }
             else
             {

@@ -51,4 +51,15 @@ public sealed class EditorialMarkdownTests
         Assert.DoesNotContain("<a ", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToText_LeavesNoMarks_ForTheTextBulletinAndTheFeed()
+    {
+        var text = EditorialMarkdown.ToText("全年举办活动 **28** 场,_覆盖_ 12 个市。\n\n见 [简报](https://example.org/archive)");
+
+        Assert.Contains("全年举办活动 28 场,覆盖 12 个市。", text, StringComparison.Ordinal);
+        Assert.Contains("见 简报", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("*", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("](", text, StringComparison.Ordinal);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class UsersModel(UserStore users) : PageModel
         }
         catch (InvalidOperationException ex)
         {
-            Error = ex.Message;
+            Error = ErrorMessages.Show(ex.Message);
         }
 
         return Redirect("/admin/users");
