@@ -14,8 +14,9 @@ namespace BulletinMail.IntegrationTests;
 /// </summary>
 public sealed class IntakeHarness : IAsyncDisposable
 {
-    private IntakeHarness(ServiceProvider services, string dataDirectory)
+    private IntakeHarness(ServiceProvider services, string dataDirectory, Dictionary<string, string?> storage)
     {
+        StorageEnvironment = storage.ToDictionary(kv => $"BULLETINMAIL_{kv.Key.Replace(":", "__", StringComparison.Ordinal)}", kv => kv.Value!);
         Services = services;
         DataDirectory = dataDirectory;
     }
@@ -23,6 +24,9 @@ public sealed class IntakeHarness : IAsyncDisposable
     public ServiceProvider Services { get; }
 
     public string DataDirectory { get; }
+
+    /// <summary>The harness's database as <c>BULLETINMAIL_</c> variables, for a child process to share it (none for SQLite: it is in the data folder).</summary>
+    public IReadOnlyDictionary<string, string> StorageEnvironment { get; }
 
     public IngestPoller Poller => Services.GetRequiredService<IngestPoller>();
 
@@ -39,6 +43,7 @@ public sealed class IntakeHarness : IAsyncDisposable
     public static async Task<IntakeHarness> CreateAsync(IDictionary<string, string?> settings, TimeProvider? time = null)
     {
         var data = Path.Combine(Path.GetTempPath(), $"bm-data-{Guid.NewGuid():N}");
+        var storage = await Servers.TestStorage.SettingsAsync();
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(RepositoryRoot, "config", "appsettings.json"))
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -48,12 +53,12 @@ public sealed class IntakeHarness : IAsyncDisposable
                 ["Outbound:From"] = "bulletin@bulletin.example.org",
                 ["Logging:LogLevel:Default"] = "Warning",
             })
-            .AddInMemoryCollection(await Servers.TestStorage.SettingsAsync())
+            .AddInMemoryCollection(storage)
             .AddInMemoryCollection(settings)
             .Build();
         var services = CliContext.Services(configuration, time is null ? null : s => s.AddSingleton(time));
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
-        return new IntakeHarness(services, data);
+        return new IntakeHarness(services, data, storage);
     }
 
     public static Task<IntakeHarness> ForImapAsync(Servers.DovecotServer server, params (string Key, string? Value)[] more)

@@ -30,6 +30,15 @@ public abstract class SqlDialect
     public abstract string Greatest(string a, string b);
 
     /// <summary>
+    /// Appended to a SELECT that a transaction reads before it writes what it read: PostgreSQL
+    /// locks the rows (another transaction waits), where SQLite's one writer at a time needs nothing.
+    /// </summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>A property of the JSON object in a text column, as text (the audit log's before and after).</summary>
+    public abstract string JsonProperty(string column, string name);
+
+    /// <summary>
     /// "The column is one of the list parameter's values". Dapper expands <c>IN @list</c> into one
     /// parameter per value for SQLite, and hands Npgsql the list whole, as an array: pass an array.
     /// </summary>
@@ -50,9 +59,13 @@ public abstract class SqlDialect
 
         public override string InstantType => "TEXT";
 
+        public override string ForUpdate => string.Empty;
+
         public override string Greatest(string a, string b) => $"MAX({a}, {b})";
 
         public override string IsIn(string column, string listParameter) => $"{column} IN {listParameter}";
+
+        public override string JsonProperty(string column, string name) => $"json_extract({column}, '$.{name}')";
 
         public override bool IsUniqueViolation(Exception exception) => exception is SqliteException { SqliteErrorCode: 19 };
 
@@ -80,9 +93,13 @@ public abstract class SqlDialect
 
         public override string InstantType => "TIMESTAMPTZ";
 
+        public override string ForUpdate => " FOR UPDATE";
+
         public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
         public override string IsIn(string column, string listParameter) => $"{column} = ANY({listParameter})";
+
+        public override string JsonProperty(string column, string name) => $"(CAST({column} AS JSON) ->> '{name}')";
 
         public override bool IsUniqueViolation(Exception exception) => exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 

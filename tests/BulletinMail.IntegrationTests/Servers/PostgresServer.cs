@@ -51,7 +51,8 @@ public sealed class PostgresServer
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
         await create.ExecuteNonQueryAsync();
-        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
+        // Small pools that let idle connections go: many test hosts share one server.
+        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Maximum Pool Size=20;Connection Idle Lifetime=2;Connection Pruning Interval=1";
     }
 
     private static async Task<PostgresServer> StartAsync()
@@ -64,7 +65,7 @@ public sealed class PostgresServer
 
         await RunAsync(Path.Combine(bin, "initdb"), "-D", directory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync");
         await RunAsync(Path.Combine(bin, "pg_ctl"), "-D", directory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "start",
-            "-o", string.Create(CultureInfo.InvariantCulture, $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"));
+            "-o", string.Create(CultureInfo.InvariantCulture, $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000"));
 
         var server = new PostgresServer(directory, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(bin);

@@ -39,7 +39,9 @@ public sealed class HostileTextTests : IAsyncLifetime
         var entries = web.Services.GetRequiredService<EntryStore>();
         await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
         {
-            await connection.ExecuteAsync("UPDATE entries SET text = char(1) || text || char(27, 11, 65534)");
+            await connection.ExecuteAsync(Servers.TestStorage.IsPostgres
+                ? "UPDATE entries SET text = chr(1) || text || chr(27) || chr(11) || chr(65534)"
+                : "UPDATE entries SET text = char(1) || text || char(27, 11, 65534)");
         }
 
         var ids = (await entries.ListAsync("2016-06", null, CancellationToken.None)).Select(e => e.Id).ToList();
@@ -47,7 +49,7 @@ public sealed class HostileTextTests : IAsyncLifetime
         var issue = await web.Services.GetRequiredService<DigestWorkflow>().CompileAsync(new Period(2016, 6), "test", CancellationToken.None);
         await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
         {
-            await connection.ExecuteAsync("UPDATE issues SET state = 'sent', sent_at = @now, subject = subject || char(2) WHERE id = @id", new { now = DateTimeOffset.UtcNow, id = issue.Id });
+            await connection.ExecuteAsync($"UPDATE issues SET state = 'sent', sent_at = @now, subject = subject || {(Servers.TestStorage.IsPostgres ? "chr(2)" : "char(2)")} WHERE id = @id", new { now = DateTimeOffset.UtcNow, id = issue.Id });
         }
 
         using var reader = web.Client();

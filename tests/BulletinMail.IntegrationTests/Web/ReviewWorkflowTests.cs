@@ -143,7 +143,7 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
         // As if an older parser had read three entries differently; then an editor edits one and approves another.
         await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
         {
-            await connection.ExecuteAsync("UPDATE entries SET text = 'old parser text' WHERE id IN @ids", new { ids = new[] { stale.Id, edited.Id, approved.Id } });
+            await connection.ExecuteAsync($"UPDATE entries SET text = 'old parser text' WHERE {SqlDialect.Of(connection).IsIn("id", "@ids")}", new { ids = new[] { stale.Id, edited.Id, approved.Id } });
         }
 
         await entries.EditAsync(edited.Id, new EntryEdit(new BulletinMail.Features.Parsing.ActivityDate(null, null, BulletinMail.Features.Parsing.DatePrecision.Approximate, "近日"), "编辑改过的文字", edited.Unit, edited.Section), "someone", CancellationToken.None);

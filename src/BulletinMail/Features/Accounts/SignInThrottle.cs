@@ -56,7 +56,7 @@ public static class SignInThrottle
     {
         const string Count = """
             INSERT INTO sign_in_failures (key, failures, last_failure_at, not_before) VALUES (@key, 1, @now, @now)
-            ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_failure_at = @now
+            ON CONFLICT (key) DO UPDATE SET failures = sign_in_failures.failures + 1, last_failure_at = @now
             RETURNING failures
             """;
         const string Wait = "UPDATE sign_in_failures SET not_before = @notBefore WHERE key = @key";

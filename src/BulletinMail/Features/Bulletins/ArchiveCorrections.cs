@@ -101,12 +101,12 @@ public sealed class ArchiveCorrections(DbConnectionFactory connections, IssueSto
         foreach (var correction in corrections)
         {
             var changes = await connection.QueryAsync<AuditRow>(new CommandDefinition(
-                """
+                $"""
                 SELECT id AS Id, at AS At, actor AS Actor, action AS Action, entity AS Entity, entity_id AS EntityId, before AS Before, after AS After
                 FROM audit_log
                 WHERE id > @FirstAuditId AND (@LastAuditId IS NULL OR id <= @LastAuditId) AND action NOT LIKE 'issue.correction-%'
                   AND ((entity = 'entry' AND entity_id IN (SELECT id FROM entries WHERE period = @Period))
-                    OR (action = 'issue.editorials' AND json_extract(after, '$.Period') = @Period))
+                    OR (action = 'issue.editorials' AND {connections.Dialect.JsonProperty("after", "Period")} = @Period))
                 ORDER BY id
                 """,
                 correction,

@@ -61,9 +61,10 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var previous = await connection.QuerySingleOrDefaultAsync<(string? Sender, string? SeenAt)>(new CommandDefinition(
-            "SELECT sender, sender_seen_at FROM issues WHERE id = @issueId", new { issueId }, transaction, cancellationToken: cancellationToken));
-        var seenAt = previous.SeenAt is { } seen ? DapperTypeHandlers.ParseInstant(seen) : (DateTimeOffset?)null;
+        var previous = await connection.QuerySingleOrDefaultAsync<LeaseHolder>(new CommandDefinition(
+            $"SELECT sender AS Sender, sender_seen_at AS SeenAt FROM issues WHERE id = @issueId{connections.Dialect.ForUpdate}", new { issueId }, transaction, cancellationToken: cancellationToken))
+            ?? new LeaseHolder(null, null);
+        var seenAt = previous.SeenAt;
         if (previous.Sender is { } holder && holder != sender && seenAt > now - timeout && !holderIsGone(holder))
         {
             return new LeaseAttempt(false, holder, seenAt);
@@ -277,3 +278,6 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
         return next is null ? null : DapperTypeHandlers.ParseInstant(next);
     }
 }
+
+/// <summary>Who holds an issue's sender lease, and when it last said so.</summary>
+internal sealed record LeaseHolder(string? Sender, DateTimeOffset? SeenAt);

@@ -355,7 +355,7 @@ public sealed class SubmissionStore(DbConnectionFactory connections, TimeProvide
     private static async Task SupersedeAsync(DbConnection connection, DbTransaction transaction, long earlier, long later, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE submissions SET status = 'superseded', superseded_by = @later, reason = 'replaced by submission ' || @later || ', a corrected report replying to it' WHERE id = @earlier AND status = 'parsed'",
+            "UPDATE submissions SET status = 'superseded', superseded_by = @later, reason = 'replaced by submission ' || CAST(@later AS TEXT) || ', a corrected report replying to it' WHERE id = @earlier AND status = 'parsed'",
             new { earlier, later },
             transaction,
             cancellationToken: cancellationToken));

@@ -265,8 +265,8 @@ public sealed class EntryStore(DbConnectionFactory connections, TimeProvider tim
 
         var neighbour = await connection.QuerySingleOrDefaultAsync<StoredEntry>(new CommandDefinition(
             up
-                ? $"SELECT {Columns} FROM entries WHERE period = @Period AND unit IS @Unit AND status <> 'superseded' AND (sort_order < @SortOrder OR (sort_order = @SortOrder AND id < @Id)) ORDER BY sort_order DESC, id DESC LIMIT 1"
-                : $"SELECT {Columns} FROM entries WHERE period = @Period AND unit IS @Unit AND status <> 'superseded' AND (sort_order > @SortOrder OR (sort_order = @SortOrder AND id > @Id)) ORDER BY {DisplayOrder} LIMIT 1",
+                ? $"SELECT {Columns} FROM entries WHERE period = @Period AND unit IS NOT DISTINCT FROM @Unit AND status <> 'superseded' AND (sort_order < @SortOrder OR (sort_order = @SortOrder AND id < @Id)) ORDER BY sort_order DESC, id DESC LIMIT 1"
+                : $"SELECT {Columns} FROM entries WHERE period = @Period AND unit IS NOT DISTINCT FROM @Unit AND status <> 'superseded' AND (sort_order > @SortOrder OR (sort_order = @SortOrder AND id > @Id)) ORDER BY {DisplayOrder} LIMIT 1",
             entry,
             transaction,
             cancellationToken: cancellationToken));

@@ -26,10 +26,10 @@ public sealed class WorkWaiting(DbConnectionFactory connections)
         // Read as a tuple: an empty result has no column types that a record's constructor would match.
         var periods = await connection.QueryAsync<(string Period, long Pending, long Held)>(new CommandDefinition(
             """
-            SELECT period, SUM(pending), SUM(held) FROM (
+            SELECT period, CAST(SUM(pending) AS BIGINT), CAST(SUM(held) AS BIGINT) FROM (
                 SELECT period, 1 AS pending, 0 AS held FROM entries WHERE status = 'pending'
                 UNION ALL
-                SELECT period, 0 AS pending, 1 AS held FROM submissions WHERE status = 'held' AND period IS NOT NULL)
+                SELECT period, 0 AS pending, 1 AS held FROM submissions WHERE status = 'held' AND period IS NOT NULL) AS waiting
             GROUP BY period ORDER BY period
             """,
             cancellationToken: cancellationToken));

@@ -127,7 +127,7 @@ public sealed partial class SubscriberImports(
         return [.. await connection.QueryAsync<SubscriberImport>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM subscriber_imports WHERE state = 'confirmed'
-            UNION ALL SELECT * FROM (SELECT {Columns} FROM subscriber_imports WHERE state = 'done' ORDER BY finished_at DESC LIMIT 1)
+            UNION ALL SELECT * FROM (SELECT {Columns} FROM subscriber_imports WHERE state = 'done' ORDER BY finished_at DESC LIMIT 1) AS last_done
             """, cancellationToken: cancellationToken))];
     }
 

@@ -293,7 +293,8 @@ public sealed class SinkTests(ITestOutputHelper output) : IAsyncLifetime
         await connection.ExecuteAsync("UPDATE issues SET sender = @holder, sender_seen_at = @now WHERE id = @issueId", new { holder, now = DateTimeOffset.UtcNow, issueId });
     }
 
-    private Dictionary<string, string> Environment() => Settings.ToDictionary(kv => $"BULLETINMAIL_{kv.Key}", kv => kv.Value);
+    private Dictionary<string, string> Environment() => Settings.ToDictionary(kv => $"BULLETINMAIL_{kv.Key}", kv => kv.Value)
+        .Concat(harness.StorageEnvironment).ToDictionary();
 
     // Unthrottled, a sender finishes 2,000 messages in about a second: on a busy machine, before
     // the test has looked at the count again. At 400 a second there is time to kill it mid-run.
