@@ -238,6 +238,8 @@ public static class Texts
         ["this month's bulletin was sent. Open a correction of the archive, with a note, before changing it."] = "本期简报已发送。如需修改,请先在审核队列中点击“更正已发送的简报”并写明原因。",
         ["Its entries are closed; a correction of the archive is opened on the queue."] = "本期条目已锁定;如需更正,请在审核队列中进行。",
         ["Corrections after sending"] = "发送后的更正",
+        ["This issue was corrected on {0}"] = "本期于 {0} 更正",
+        ["The archive shows the bulletin as corrected on"] = "往期简报中显示的是更正后的版本,更正于",
         ["open"] = "进行中",
 
         // Audit sentences
@@ -252,6 +254,7 @@ public static class Texts
         ["{0} moved {1} down"] = "{0} 下移了 {1}",
         ["{0} opened a correction of {1}: {2}"] = "{0} 开始更正 {1}:{2}",
         ["{0} ended the correction of {1}"] = "{0} 结束了对 {1} 的更正",
+        ["{0} put the corrected {1} in the archive: {2} entries"] = "{0} 将更正后的 {1} 存入往期简报:{2} 条",
         ["{0} saved the editors' sections of {2}"] = "{0} 保存了 {2} 的编辑栏目",
         ["{0} set {1} to {2}"] = "{0} 将 {1} 设为 {2}",
         ["{0} compiled {1}"] = "{0} 编排了 {1}",

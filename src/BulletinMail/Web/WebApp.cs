@@ -77,7 +77,6 @@ public static class WebApp
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<DisplayFormat>();
         services.AddSingleton<OriginalView>();
-        services.AddSingleton<ArchiveCorrections>();
         // Keys on disk: sign-ins survive a restart, and workers sharing the data folder share them.
         services.AddDataProtection()
             .SetApplicationName("BulletinMail")

@@ -309,24 +309,32 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
     }
 
     [Fact]
-    public async Task ASentMonth_SaysSo_RefusesEdits_UntilACorrectionWithANote_WhichIsRecorded()
+    public async Task ASentMonth_SaysSo_RefusesEdits_UntilACorrectionWithANote_WhichIsRecorded_AndCorrectsTheArchive()
     {
+        // The month approved and mailed to a subscriber.
         await web.ImportBulletinAsync();
+        await Entries.SetStatusAsync([], "2016-06", EntryStore.Approved, "test", CancellationToken.None);
         var entry = (await UnitAsync("宁波市"))[0];
+        await web.Services.GetRequiredService<SubscriberStore>().AddAsync("reader@example.org", null, "test", "test", CancellationToken.None);
         var workflow = web.Services.GetRequiredService<DigestWorkflow>();
         var issue = await workflow.CompileAsync(new BulletinMail.Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
         await workflow.ApproveAsync(new BulletinMail.Features.Parsing.Period(2016, 6), "test", CancellationToken.None);
+        await web.Services.GetRequiredService<BulletinSender>().SendAsync("2016-06", "test", null, CancellationToken.None);
         await using (var connection = await web.Services.GetRequiredService<DbConnectionFactory>().OpenAsync(CancellationToken.None))
         {
-            await connection.ExecuteAsync("UPDATE issues SET state = 'sent', sent_at = @at WHERE period = '2016-06'", new { at = new DateTimeOffset(2016, 7, 5, 1, 0, 0, TimeSpan.Zero) });
+            await connection.ExecuteAsync("UPDATE issues SET sent_at = @at WHERE period = '2016-06' AND state = 'sent'", new { at = new DateTimeOffset(2016, 7, 5, 1, 0, 0, TimeSpan.Zero) });
         }
+
+        var mailed = await Outbox.ReadSentAsync(web.Services, web.DataDirectory);
+        var original = entry.Text.TrimEnd('。');
+        Assert.Contains(mailed, m => m.To.Mailboxes.Single().Address == "reader@example.org" && m.TextBody!.Contains(original, StringComparison.Ordinal));
 
         var page = await chromium.SignedInPageAsync(web, "/queue?period=2016-06", "zh-CN");
         await Assertions.Expect(page.Locator("#sent-notice")).ToContainTextAsync("本期简报已发送于 2016-07-05 09:00");
         await Assertions.Expect(page.Locator($"div#e{entry.Id} .actions")).ToBeHiddenAsync();
         await page.ClickAsync($"div#e{entry.Id} .text");
         await Assertions.Expect(page.Locator($"div#e{entry.Id}.current")).ToBeVisibleAsync();
-        await page.Keyboard.PressAsync("a"); // the key finds no approve button to press
+        await page.Keyboard.PressAsync("r"); // the key finds no reject button to press
         await Assertions.Expect(page.Locator("#sent-notice")).ToBeVisibleAsync();
 
         // Nor does the server take an edit of a sent month.
@@ -359,6 +367,23 @@ public sealed class EditorMonthTests(ChromiumFixture chromium) : IClassFixture<C
         await Assertions.Expect(correction).ToContainTextAsync("更正后的内容");
         await page.GotoAsync("/audit");
         await Assertions.Expect(page.Locator("table.audit")).ToContainTextAsync($"ed 开始更正 简报 #{issue.Id}:“宁波市的日期写错了”");
+        await Assertions.Expect(page.Locator("table.audit")).ToContainTextAsync($"ed 将更正后的 简报 #{issue.Id} 存入往期简报:91 → 91 条");
+
+        // The archive shows the bulletin as corrected, and says when; no subscriber is mailed again.
+        var corrected = (await web.Services.GetRequiredService<IssueStore>().GetAsync("2016-06", CancellationToken.None))!;
+        var correctedOn = web.Services.GetRequiredService<BulletinCompiler>().DateLine(corrected.CorrectedAt!.Value);
+        await page.GotoAsync($"/archive/{issue.Number}");
+        await Assertions.Expect(page.Locator("#corrected")).ToHaveTextAsync($"本期于 {correctedOn} 更正");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("更正后的内容");
+        Assert.DoesNotContain(original, await page.InnerTextAsync("body"), StringComparison.Ordinal);
+        using (var reader = web.Client("en"))
+        {
+            Assert.Contains("This issue was corrected on ", await reader.GetStringAsync(new Uri($"/archive/{issue.Number}", UriKind.Relative)), StringComparison.Ordinal);
+        }
+
+        await page.GotoAsync("/digest?period=2016-06");
+        await Assertions.Expect(page.Locator("#archive-corrected")).ToContainTextAsync("往期简报中显示的是更正后的版本");
+        Assert.Equal(mailed.Count, (await Outbox.ReadSentAsync(web.Services, web.DataDirectory)).Count);
     }
 
     [Fact]

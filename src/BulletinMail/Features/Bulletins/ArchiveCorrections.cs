@@ -23,7 +23,7 @@ public sealed record PeriodLock(Issue? SentIssue, ArchiveCorrection? Correction)
 /// until an editor opens a correction with a note; each is audited, and the changes made while it
 /// was open are the audit log's rows between its first and last audit ids.
 /// </summary>
-public sealed class ArchiveCorrections(DbConnectionFactory connections, IssueStore issues, TimeProvider time)
+public sealed class ArchiveCorrections(DbConnectionFactory connections, IssueStore issues, DigestWorkflow workflow, TimeProvider time)
 {
     private const string Columns = """
         id AS Id, period AS Period, actor AS Actor, note AS Note, opened_at AS OpenedAt, first_audit_id AS FirstAuditId,
@@ -70,7 +70,10 @@ public sealed class ArchiveCorrections(DbConnectionFactory connections, IssueSto
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Closes the period's open correction: the month refuses edits again.</summary>
+    /// <summary>
+    /// Closes the period's open correction: the month refuses edits again, and the sent issue is
+    /// rendered anew from it, so the archive shows the bulletin as corrected (nothing is mailed).
+    /// </summary>
     public async Task CloseAsync(Issue issue, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issue);
@@ -89,6 +92,13 @@ public sealed class ArchiveCorrections(DbConnectionFactory connections, IssueSto
         }
 
         await transaction.CommitAsync(cancellationToken);
+
+        // Rendered once the month is closed again, so no edit can come between the render and the archive.
+        // Should the render fail (a broken template), another correction, opened and ended, stores it.
+        if (closed > 0)
+        {
+            await workflow.ReviseSentAsync(issue, actor, cancellationToken);
+        }
     }
 
     /// <summary>The period's corrections, newest first, each with the changes to its entries and editors' sections made while it was open.</summary>

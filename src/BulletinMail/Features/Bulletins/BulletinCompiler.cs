@@ -70,8 +70,11 @@ public sealed class BulletinCompiler(
     }
 
     /// <summary>The date as the bulletin prints it, in the schedule's time zone.</summary>
-    public string DateLine(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(options.Value.Schedule.TimeZone)).ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+    public string DateLine(DateTimeOffset instant) => LocalDate(instant).ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+
+    /// <summary>The day an instant falls on in the schedule's time zone: an issue's date, or a correction's.</summary>
+    public DateOnly LocalDate(DateTimeOffset instant) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(options.Value.Schedule.TimeZone)).DateTime);
 
     private async Task<IReadOnlyList<BulletinEditorial>> EditorialsAsync(Period period, CancellationToken cancellationToken) =>
         [.. (await editorials.ListAsync(period.ToString(), cancellationToken)).Select(e => new BulletinEditorial(string.Empty, e.Heading, EditorialMarkdown.ToText(e.Markdown), EditorialMarkdown.ToHtml(e.Markdown)))];

@@ -4,7 +4,7 @@ namespace BulletinMail.Features.Bulletins;
 
 public static class BulletinsServiceCollectionExtensions
 {
-    /// <summary>The bulletin: compiling, issues, its mail, delivery and bounces, and the monthly schedule.</summary>
+    /// <summary>The bulletin: compiling, issues and their corrections, its mail, delivery and bounces, and the monthly schedule.</summary>
     public static IServiceCollection AddBulletins(this IServiceCollection services)
     {
         services.AddCheckedOptions<DigestOptions>(DigestOptions.Section);
@@ -15,6 +15,7 @@ public static class BulletinsServiceCollectionExtensions
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<BulletinMessages>();
         services.AddSingleton<DigestWorkflow>();
+        services.AddSingleton<ArchiveCorrections>();
         services.AddSingleton<BulletinSender>();
         services.AddSingleton<BounceHandler>();
         services.AddSingleton<DigestSchedule>();

@@ -38,10 +38,22 @@ public sealed class DigestWorkflow(
 
         // Recompiling an approved issue (to export its .eml, say) keeps the approval when the content
         // is what was approved: compared as it was approved, under the date it was compiled on (issue 11).
-        var asApproved = existing is { State: IssueState.Approved }
-            ? await renderer.RenderAsync(bulletin with { Date = compiler.DateLine(existing.CompiledAt) }, cancellationToken)
-            : null;
+        var asApproved = existing is { State: IssueState.Approved } ? await RenderAsCompiledAsync(bulletin, existing, cancellationToken) : null;
         return await issues.SaveDraftAsync(period.ToString(), number, rendered, asApproved, bulletin.EntryCount, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// After a correction of a sent month: renders the issue again from the month's approved entries
+    /// and editors' sections, as a compile would, under the date it printed, and stores it in place
+    /// of the one sent. Nothing is mailed again.
+    /// </summary>
+    /// <returns>False when the issue is not sent, or the correction changed nothing it prints.</returns>
+    public async Task<bool> ReviseSentAsync(Issue issue, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        var bulletin = await compiler.CompileAsync(Period.Parse(issue.Period), issue.Number, cancellationToken);
+        var rendered = await RenderAsCompiledAsync(bulletin, issue, cancellationToken);
+        return await issues.ReviseSentAsync(issue.Period, rendered, bulletin.EntryCount, actor, cancellationToken);
     }
 
     public Task<bool> ApproveAsync(Period period, string actor, CancellationToken cancellationToken) =>
@@ -67,4 +79,8 @@ public sealed class DigestWorkflow(
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(outbound.Value.Domain);
         await mailer.SendAsync(message, cancellationToken);
     }
+
+    // The bulletin as the stored issue printed it: dated the day it was compiled, not today.
+    private Task<RenderedBulletin> RenderAsCompiledAsync(Bulletin bulletin, Issue issue, CancellationToken cancellationToken) =>
+        renderer.RenderAsync(bulletin with { Date = compiler.DateLine(issue.CompiledAt) }, cancellationToken);
 }

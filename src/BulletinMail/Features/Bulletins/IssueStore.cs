@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Bulletins;
 
-/// <summary>Issue states (DESIGN.md): a draft is approved, then sent; a sent issue never changes.</summary>
+/// <summary>Issue states (DESIGN.md): a draft is approved, then sent; a sent issue is never mailed again, and changes only by a correction.</summary>
 public static class IssueState
 {
     public const string Draft = "draft";
@@ -47,19 +47,25 @@ public sealed record Issue
 
     public DateTimeOffset? SentAt { get; init; }
 
+    /// <summary>When the sent issue was last re-rendered after a correction of its month; null while it is as it was sent.</summary>
+    public DateTimeOffset? CorrectedAt { get; init; }
+
     public bool Frozen => State is IssueState.Sending or IssueState.Sent;
 }
 
 /// <summary>Thrown when a change would alter an issue that is being sent or was sent.</summary>
 public sealed class IssueFrozenException(string message) : InvalidOperationException(message);
 
-/// <summary>Issues, one per period. The state column gates every step, so a step run twice does nothing the second time.</summary>
+/// <summary>
+/// Issues, one per period. The state column gates every step, so a step run twice does nothing the
+/// second time. A sent issue changes by one path only: <see cref="ReviseSentAsync"/>, after a correction.
+/// </summary>
 public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestOptions> options, TimeProvider time)
 {
     private const string Columns = """
         id AS Id, period AS Period, number AS Number, state AS State, subject AS Subject, text_body AS TextBody, html_body AS HtmlBody,
         entry_count AS EntryCount, compiled_at AS CompiledAt, compiled_by AS CompiledBy, approved_at AS ApprovedAt, approved_by AS ApprovedBy,
-        sending_at AS SendingAt, sent_at AS SentAt
+        sending_at AS SendingAt, sent_at AS SentAt, corrected_at AS CorrectedAt
         """;
 
     public async Task<Issue?> GetAsync(string period, CancellationToken cancellationToken)
@@ -162,6 +168,38 @@ public sealed class IssueStore(DbConnectionFactory connections, IOptions<DigestO
             await transaction.CommitAsync(cancellationToken);
             return new CompiledIssue(saved, withdrawn);
         }
+    }
+
+    /// <summary>
+    /// Stores a sent issue re-rendered after a correction of its month: its subject, bodies and entry
+    /// count change, and when; its number, state and dates stay. Nothing is mailed. Audited with the
+    /// subject and entry count before and after.
+    /// </summary>
+    /// <returns>False when the issue is not sent (being sent, say), or its content is unchanged: nothing is written.</returns>
+    public async Task<bool> ReviseSentAsync(string period, RenderedBulletin rendered, int entryCount, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rendered);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var existing = await connection.QuerySingleOrDefaultAsync<Issue>(new CommandDefinition($"SELECT {Columns} FROM issues WHERE period = @period", new { period }, transaction, cancellationToken: cancellationToken));
+        if (existing is not { State: IssueState.Sent }
+            || (entryCount == existing.EntryCount && rendered == new RenderedBulletin(existing.Subject, existing.TextBody, existing.HtmlBody)))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE issues SET subject = @Subject, text_body = @Text, html_body = @Html, entry_count = @entryCount, corrected_at = @now
+            WHERE id = @Id AND state = 'sent'
+            """,
+            new { rendered.Subject, rendered.Text, rendered.Html, entryCount, now, existing.Id },
+            transaction,
+            cancellationToken: cancellationToken));
+        await AuditLog.RecordAsync(connection, transaction, actor, "issue.revised", "issue", existing.Id, new { existing.Subject, existing.EntryCount }, new { rendered.Subject, EntryCount = entryCount }, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>"Resend to failed" on a sent issue: it is sending again (its content unchanged) until those deliveries are done.</summary>

@@ -9,7 +9,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BulletinMail.IntegrationTests.Features.Bulletins;
 
-/// <summary>Recompiling an approved issue (to export its .eml, say) keeps the approval unless the content changed (issue 11).</summary>
+/// <summary>
+/// Recompiling an approved issue (to export its .eml, say) keeps the approval unless the content
+/// changed (issue 11). A sent issue is never compiled again: it changes by one path only, the end of
+/// a correction of its month, which renders it again under the date it printed, and only when its
+/// content changed (issue 12, item 11).
+/// </summary>
 public sealed class RecompileTests : IAsyncLifetime
 {
     private static readonly Period June2016 = new(2016, 6);
@@ -79,6 +84,57 @@ public sealed class RecompileTests : IAsyncLifetime
         Assert.Equal("draft", await StateAsync());
     }
 
+    [Fact]
+    public async Task ASentIssue_IsNotSavedAsADraft()
+    {
+        var (sent, _) = await SentIssueAsync();
+
+        var refused = await Assert.ThrowsAsync<IssueFrozenException>(() =>
+            Get<IssueStore>().SaveDraftAsync("2016-06", sent.Number, new RenderedBulletin("换掉的标题", "换掉的正文", "<p>换掉的正文</p>"), null, 1, "editor", CancellationToken.None));
+
+        Assert.Contains("sent", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(sent, await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ACorrectionThatChangesNothing_WritesNoRevision()
+    {
+        var (sent, _) = await SentIssueAsync();
+        clock.Advance(TimeSpan.FromDays(7)); // another day: the date the bulletin printed is kept, so this is no change
+
+        await CorrectAsync(sent, "看错了,无需修改", () => Task.CompletedTask);
+
+        Assert.Equal(sent, await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None));
+        Assert.DoesNotContain(await IssueAuditAsync(sent.Id), a => a.Action == "issue.revised");
+    }
+
+    [Fact]
+    public async Task ACorrectionThatChangesAnEntry_RevisesTheSentIssue_UnderItsOwnDate_AndMailsNothing()
+    {
+        var (sent, entry) = await SentIssueAsync();
+        var deliveries = await Get<DeliveryStore>().CountsAsync(sent.Id, CancellationToken.None);
+        clock.Advance(TimeSpan.FromDays(7));
+
+        Assert.True(DateExpression.TryParse("6月2日", June2016, out var date));
+        await CorrectAsync(sent, "日期写错了", () => Get<EntryStore>().EditAsync(entry.Id, new EntryEdit(date, "更正后的内容", entry.Unit, entry.Section), "editor", CancellationToken.None));
+
+        var revised = (await Get<IssueStore>().GetAsync("2016-06", CancellationToken.None))!;
+        Assert.Contains("更正后的内容", revised.TextBody, StringComparison.Ordinal);
+        Assert.Contains("更正后的内容", revised.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(entry.Text, revised.TextBody, StringComparison.Ordinal);
+        Assert.Equal(clock.GetUtcNow(), revised.CorrectedAt);
+        Assert.Equal(sent with { TextBody = revised.TextBody, HtmlBody = revised.HtmlBody, CorrectedAt = revised.CorrectedAt }, revised); // number, state, dates, subject kept
+        var dateLine = Get<BulletinCompiler>().DateLine(sent.CompiledAt);
+        Assert.Contains(dateLine, sent.TextBody, StringComparison.Ordinal);
+        Assert.Contains(dateLine, revised.TextBody, StringComparison.Ordinal);
+
+        var revision = Assert.Single(await IssueAuditAsync(sent.Id), a => a.Action == "issue.revised");
+        Assert.Equal("editor", revision.Actor);
+        Assert.Contains(sent.Subject, revision.Before, StringComparison.Ordinal);
+        Assert.Contains("\"EntryCount\":1", revision.After, StringComparison.Ordinal);
+        Assert.Equal(deliveries, await Get<DeliveryStore>().CountsAsync(sent.Id, CancellationToken.None));
+    }
+
     // bulletin-021 imported, one entry approved, compiled and approved.
     private async Task<IReadOnlyList<StoredEntry>> ApprovedIssueAsync()
     {
@@ -90,6 +146,28 @@ public sealed class RecompileTests : IAsyncLifetime
         await workflow.CompileAsync(June2016, "editor", CancellationToken.None);
         Assert.True(await workflow.ApproveAsync(June2016, "chief", CancellationToken.None));
         return all;
+    }
+
+    // The approved issue marked sent, as the sender leaves it; and its one entry.
+    private async Task<(Issue Issue, StoredEntry Entry)> SentIssueAsync()
+    {
+        var entry = (await ApprovedIssueAsync())[10];
+        var issues = Get<IssueStore>();
+        Assert.True(await issues.TransitionAsync("2016-06", IssueState.Approved, IssueState.Sending, "chief", CancellationToken.None));
+        Assert.True(await issues.TransitionAsync("2016-06", IssueState.Sending, IssueState.Sent, "chief", CancellationToken.None));
+        var sent = (await issues.GetAsync("2016-06", CancellationToken.None))!;
+        Assert.Contains(entry.Text.TrimEnd('。'), sent.TextBody, StringComparison.Ordinal);
+        return (sent, entry);
+    }
+
+    // Opens a correction with its note, makes the change, and closes it, as the queue's buttons do.
+    private async Task CorrectAsync(Issue issue, string note, Func<Task> change)
+    {
+        var corrections = Get<ArchiveCorrections>();
+        await corrections.OpenAsync(issue, "editor", note, CancellationToken.None);
+        await change();
+        await corrections.CloseAsync(issue, "editor", CancellationToken.None);
+        Assert.Null((await corrections.LockAsync(issue.Period, CancellationToken.None)).Correction);
     }
 
     // Newest first.
