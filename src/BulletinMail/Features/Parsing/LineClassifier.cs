@@ -15,11 +15,12 @@ internal static partial class LineClassifier
         "thanks", "thank you", "sincerely", "cheers", "yours", "发自我的", "sent from my", "submitted by", "respectfully submitted",
     ];
 
-    private static readonly string[] ChatterWords =
+    // One search for all of them (a line tried word by word, ignoring case, cost a third of a big report's parse).
+    private static readonly SearchValues<string> ChatterWords = SearchValues.Create(
     [
         "如下", "请查收", "见附件", "附件是", "附件为", "请审阅", "请审核", "请审定", "please find", "please see", "here is", "here are",
         "attached", "attachment", "as follows", "below", "转发", "forwarding", "fyi", "in this issue", "unsubscribe", "本期导读", "谢谢", "let me know", "请一并", "如有不妥", "请指正", "更正后",
-    ];
+    ], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Separates the sections of one input (a mail's body and each attachment): what ends one section does not end the next.</summary>
     public const char SectionBreak = '\f';
@@ -326,18 +327,7 @@ internal static partial class LineClassifier
             }
         }
 
-        if (!hasDate && line.Length <= 120)
-        {
-            foreach (var word in ChatterWords)
-            {
-                if (line.Contains(word, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return !hasDate && line.Length <= 120 && line.ContainsAny(ChatterWords);
     }
 
     // "Highlights of the month:", "主要工作:", "Opportunities for Engaging the Member, Volunteer, and Non-Member:":
