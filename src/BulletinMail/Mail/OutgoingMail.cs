@@ -131,7 +131,7 @@ public sealed partial class OutgoingMail(
                 {
                     var refused = ex is SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted } command && (int)command.StatusCode >= 500;
                     var failedAt = time.GetUtcNow();
-                    var givenUp = refused || failedAt - DapperTypeHandlers.ParseInstant(row.CreatedAt) > GiveUpAfter;
+                    var givenUp = refused || failedAt - row.CreatedAt > GiveUpAfter;
                     var retryIn = RetryDelay(row.Attempts + 1, options.Value.RetryAfter);
                     await connection.ExecuteAsync(new CommandDefinition(
                         "UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = @Next, failed_at = @FailedAt, last_error = @Error WHERE id = @Id",
@@ -170,7 +170,7 @@ public sealed partial class OutgoingMail(
                 (SELECT COUNT(*) FROM mail_queue WHERE failed_at IS NOT NULL) AS Failed
             """,
             cancellationToken: cancellationToken));
-        double? age = row.OldestWaiting is { } oldest ? Math.Round((time.GetUtcNow() - DapperTypeHandlers.ParseInstant(oldest)).TotalSeconds) : null;
+        double? age = row.OldestWaiting is { } oldest ? Math.Round((time.GetUtcNow() - oldest).TotalSeconds) : null;
         return new OutgoingMailReport(row.Waiting, age, row.LastError, row.Failed);
     }
 
@@ -195,14 +195,14 @@ public sealed partial class OutgoingMail(
 
         public int Attempts { get; init; }
 
-        public required string CreatedAt { get; init; }
+        public required DateTimeOffset CreatedAt { get; init; }
     }
 
     private sealed class ReportRow
     {
         public long Waiting { get; init; }
 
-        public string? OldestWaiting { get; init; }
+        public DateTimeOffset? OldestWaiting { get; init; }
 
         public string? LastError { get; init; }
 

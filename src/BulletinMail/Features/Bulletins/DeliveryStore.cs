@@ -273,9 +273,8 @@ public sealed class DeliveryStore(DbConnectionFactory connections, TimeProvider 
     public async Task<DateTimeOffset?> NextRetryAsync(long issueId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var next = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+        return await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(
             "SELECT MIN(next_attempt_at) FROM deliveries WHERE issue_id = @issueId AND status = 'retry'", new { issueId }, cancellationToken: cancellationToken));
-        return next is null ? null : DapperTypeHandlers.ParseInstant(next);
     }
 }
 

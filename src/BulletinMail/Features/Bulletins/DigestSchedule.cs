@@ -99,9 +99,8 @@ public sealed partial class DigestSchedule(
             "INSERT INTO schedule_runs (task, period, ran_at, outcome) VALUES ('first-tick', '-', @now, 'the schedule started') ON CONFLICT (task, period) DO NOTHING",
             new { now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
-        var first = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+        return await connection.ExecuteScalarAsync<DateTimeOffset>(new CommandDefinition(
             "SELECT ran_at FROM schedule_runs WHERE task = 'first-tick'", cancellationToken: cancellationToken));
-        return DapperTypeHandlers.ParseInstant(first!);
     }
 
     private async Task<string> RemindAsync(Period period, CancellationToken cancellationToken)
