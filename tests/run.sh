@@ -45,12 +45,13 @@ for project in tests/BulletinMail.Tests tests/BulletinMail.IntegrationTests; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=1
 done
 
-# The store, intake, review and delivery tests once more on PostgreSQL, the scale-out store (the
-# tests start a throwaway cluster of their own); on a whole run only, not with a --filter of yours.
+# The store, intake, review and delivery tests, and two workers sharing sign-ins, once more on
+# PostgreSQL, the scale-out store (the tests start a throwaway cluster of their own); on a whole
+# run only, not with a --filter of yours.
 if [ $# -eq 0 ]; then
   BULLETINMAIL_TEST_STORAGE=postgres dotnet test tests/BulletinMail.IntegrationTests -c Release --no-build --verbosity quiet \
     --logger "trx;LogFileName=BulletinMail.IntegrationTests.postgres.trx" --logger "console;verbosity=minimal" --results-directory "$results" \
-    --filter "FullyQualifiedName~.Features.|FullyQualifiedName~ReviewWorkflowTests|FullyQualifiedName~BulletinPagesTests|FullyQualifiedName~SubscriberImportTests" || status=1
+    --filter "FullyQualifiedName~.Features.|FullyQualifiedName~ReviewWorkflowTests|FullyQualifiedName~BulletinPagesTests|FullyQualifiedName~SubscriberImportTests|FullyQualifiedName~SharedKeysTests" || status=1
 fi
 
 # The counts come from the TRX result files, one per test run.

@@ -8,6 +8,7 @@ using BulletinMail.Platform;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
@@ -44,7 +45,7 @@ public static class WebApp
 
         services.AddHostedService<FirstAdmin>();
         var proxies = KnownProxies.From(configuration);
-        AddWeb(services, AppPaths.DataDirectory(configuration), proxies);
+        AddWeb(services, proxies);
 
         var app = builder.Build();
 
@@ -54,7 +55,7 @@ public static class WebApp
         return app;
     }
 
-    private static void AddWeb(IServiceCollection services, string dataDirectory, KnownProxies proxies)
+    private static void AddWeb(IServiceCollection services, KnownProxies proxies)
     {
         if (proxies.Any)
         {
@@ -77,10 +78,7 @@ public static class WebApp
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<DisplayFormat>();
         services.AddSingleton<OriginalView>();
-        // Keys on disk: sign-ins survive a restart, and workers sharing the data folder share them.
-        services.AddDataProtection()
-            .SetApplicationName("BulletinMail")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        AddDataProtection(services);
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.LoginPath = "/login";
@@ -136,6 +134,18 @@ public static class WebApp
             // The editor's choice (the switch on every page), else the browser's language.
             options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
+    }
+
+    /// <summary>
+    /// Data Protection (sign-in cookies, antiforgery tokens) with its keys in the database: sign-ins
+    /// survive a restart, and every worker on the database shares them.
+    /// </summary>
+    internal static void AddDataProtection(IServiceCollection services)
+    {
+        // The name keeps the payloads of earlier versions readable: their keys are copied in (DataProtectionKeyTable).
+        services.AddDataProtection().SetApplicationName("BulletinMail");
+        services.AddSingleton<DataProtectionKeyTable>();
+        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyTable>((options, table) => options.XmlRepository = table);
     }
 
     private static void Configure(WebApplication app, KnownProxies proxies)

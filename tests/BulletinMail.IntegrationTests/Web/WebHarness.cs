@@ -29,11 +29,14 @@ public sealed partial class WebHarness : IAsyncDisposable
 
     private static readonly ILoggerFactory HangfireLoggerFactory = LoggerFactory.Create(logging => logging.AddProvider(HangfireLog));
 
-    private WebHarness(WebApplication app, string dataDirectory, LogCapture log)
+    private readonly bool ownsDataDirectory;
+
+    private WebHarness(WebApplication app, string dataDirectory, bool ownsDataDirectory, LogCapture log)
     {
         Log = log;
         App = app;
         DataDirectory = dataDirectory;
+        this.ownsDataDirectory = ownsDataDirectory;
         BaseAddress = new Uri(app.Urls.First());
     }
 
@@ -53,7 +56,33 @@ public sealed partial class WebHarness : IAsyncDisposable
     /// <param name="settings">Configuration on top of the test defaults (a real mailbox, SMTP, digest settings).</param>
     public static async Task<WebHarness> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var data = Path.Combine(Path.GetTempPath(), $"bm-web-{Guid.NewGuid():N}");
+        var harness = await StartAsync(NewDataDirectory(), ownsDataDirectory: true, await Servers.TestStorage.SettingsAsync(), settings);
+        var users = harness.Services.GetRequiredService<UserStore>();
+        await users.AddAsync(EditorName, UserStore.Editor, Password, "test", CancellationToken.None);
+        await users.AddAsync(AdminName, UserStore.Admin, Password, "test", CancellationToken.None);
+        return harness;
+    }
+
+    /// <summary>
+    /// A second worker on this one's database, as behind a load balancer. On PostgreSQL it has a data
+    /// folder of its own, as on another machine; on SQLite it shares this one's, where the database is.
+    /// </summary>
+    public Task<WebHarness> StartAnotherWorkerAsync()
+    {
+        var storage = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = App.Configuration["Storage:Provider"],
+            ["Storage:ConnectionString"] = App.Configuration["Storage:ConnectionString"],
+        };
+        return storage["Storage:Provider"] == "postgres"
+            ? StartAsync(NewDataDirectory(), ownsDataDirectory: true, storage, settings: null)
+            : StartAsync(DataDirectory, ownsDataDirectory: false, storage, settings: null);
+    }
+
+    private static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), $"bm-web-{Guid.NewGuid():N}");
+
+    private static async Task<WebHarness> StartAsync(string data, bool ownsDataDirectory, IDictionary<string, string?> storage, IDictionary<string, string?>? settings)
+    {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(IntakeHarness.RepositoryRoot, "config", "appsettings.json"))
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -65,7 +94,7 @@ public sealed partial class WebHarness : IAsyncDisposable
                 ["Intake:PollCron"] = "0 0 1 1 *", // the tests poll when they want to
                 ["Logging:LogLevel:Default"] = "Warning",
             })
-            .AddInMemoryCollection(await Servers.TestStorage.SettingsAsync())
+            .AddInMemoryCollection(storage)
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var log = new LogCapture();
@@ -89,11 +118,7 @@ public sealed partial class WebHarness : IAsyncDisposable
             HangfireStatics.Release();
         }
 
-        var harness = new WebHarness(app, data, log);
-        var users = harness.Services.GetRequiredService<UserStore>();
-        await users.AddAsync(EditorName, UserStore.Editor, Password, "test", CancellationToken.None);
-        await users.AddAsync(AdminName, UserStore.Admin, Password, "test", CancellationToken.None);
-        return harness;
+        return new WebHarness(app, data, ownsDataDirectory, log);
     }
 
     /// <summary>Imports bulletin-021 (91 entries, 2016-06) as pending entries.</summary>
@@ -207,6 +232,11 @@ public sealed partial class WebHarness : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
