@@ -15,10 +15,13 @@ public sealed partial class SerialPoller(IngestPoller poller, MailboxLease lease
 
     public string MailboxKey => poller.MailboxKey;
 
+    /// <inheritdoc cref="PollAsync(IProgress{IngestProgress}?, CancellationToken)"/>
+    public Task<IngestReport?> PollAsync(CancellationToken cancellationToken) => PollAsync(null, cancellationToken);
+
     /// <summary>Polls under the mailbox's lease.</summary>
     /// <returns>The poll's counts, or null when another worker holds the mailbox (it polls).</returns>
     /// <exception cref="MailboxLeaseLostException">Another worker took the mailbox over during the poll (this one was too slow to renew).</exception>
-    public async Task<IngestReport?> PollAsync(CancellationToken cancellationToken)
+    public async Task<IngestReport?> PollAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
@@ -36,7 +39,7 @@ public sealed partial class SerialPoller(IngestPoller poller, MailboxLease lease
             try
             {
                 // Checked before each batch is committed: a worker that lost the mailbox stops there.
-                return await poller.PollAsync(null, ct => EnsureHeldAsync(mailbox, ct), lost.Token);
+                return await poller.PollAsync(progress, ct => EnsureHeldAsync(mailbox, ct), lost.Token);
             }
             catch (OperationCanceledException ex) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
