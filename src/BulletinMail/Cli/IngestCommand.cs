@@ -22,7 +22,7 @@ internal static class IngestCommand
                 ? new Dictionary<string, string?> { ["Mailbox:Kind"] = "maildir", ["Mailbox:Maildir:Path"] = Path.GetFullPath(dir) }
                 : null;
             await using var services = await CliContext.DatabaseServicesAsync(parseResult, cancellationToken, overrides);
-            var poller = services.GetRequiredService<IngestPoller>();
+            var poller = services.GetRequiredService<SerialPoller>(); // under the mailbox's lease, as a worker polls
             var clock = Stopwatch.StartNew();
             var onTerminal = !Console.IsErrorRedirected;
             var progress = new Progress<IngestProgress>(p =>
@@ -41,7 +41,8 @@ internal static class IngestCommand
             IngestReport report;
             try
             {
-                report = await poller.PollAsync(progress, cancellationToken);
+                report = await poller.PollAsync(progress, cancellationToken)
+                    ?? throw new CliException($"another worker is polling {poller.MailboxKey} now; it takes in what is waiting");
             }
             catch (Exception ex) when (IngestPoller.IsMailboxFailure(ex))
             {

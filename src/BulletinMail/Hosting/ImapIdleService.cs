@@ -18,8 +18,10 @@ internal sealed partial class ImapIdleService(ImapIdleListener listener, SerialP
         LogTriggered(mailbox.Value.Imap.Folder);
         try
         {
-            var report = await poller.PollAsync(cancellationToken);
-            LogPolled(report.Recorded, report.Processed, report.Quarantined);
+            if (await poller.PollAsync(cancellationToken) is { } report)
+            {
+                LogPolled(report.Recorded, report.Processed, report.Quarantined);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -49,6 +49,7 @@ public static class JobsServiceCollectionExtensions
         services.AddTransient<Features.Bulletins.DigestJobs>();
         services.AddSingleton<ImapIdleListener>();
         services.AddHostedService<ImapIdleService>();
+        services.AddHostedService<WorkerHeartbeatService>();
         return services;
     }
 

@@ -244,7 +244,7 @@ public sealed partial class WebSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, summary.StatusCode);
         using (var json = System.Text.Json.JsonDocument.Parse(await summary.Content.ReadAsStringAsync()))
         {
-            Assert.Equal(["healthy", "lastPollAgeSeconds", "lastSuccessfulPollAgeSeconds", "oldestUnprocessedAgeSeconds"], json.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["healthy", "lastPollAgeSeconds", "lastSuccessfulPollAgeSeconds", "oldestUnprocessedAgeSeconds", "workersAlive", "mailboxPolling"], json.RootElement.EnumerateObject().Select(p => p.Name));
         }
 
         using var editor = await web.SignedInAsync();

@@ -42,11 +42,16 @@ public sealed partial class IngestPoller(
 
     /// <exception cref="IOException">The mailbox cannot be reached (recorded, then rethrown for the scheduler to retry).</exception>
     /// <exception cref="DiskFullException">The data folder's disk is full (recorded where there is room, logged).</exception>
-    public async Task<IngestReport> PollAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    public Task<IngestReport> PollAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken) =>
+        PollAsync(progress, null, cancellationToken);
+
+    /// <param name="beforeEachBatch">Called before each batch is recorded or completed; throws to stop the poll there (a lost mailbox lease).</param>
+    /// <inheritdoc cref="PollAsync(IProgress{IngestProgress}?, CancellationToken)"/>
+    public async Task<IngestReport> PollAsync(IProgress<IngestProgress>? progress, Func<CancellationToken, Task>? beforeEachBatch, CancellationToken cancellationToken)
     {
         try
         {
-            return await PollOnceAsync(progress, cancellationToken);
+            return await PollOnceAsync(progress, beforeEachBatch ?? (_ => Task.CompletedTask), cancellationToken);
         }
         catch (Exception ex) when (Durability.IsDiskFull(ex, connections.DataDirectory))
         {
@@ -66,7 +71,7 @@ public sealed partial class IngestPoller(
         }
     }
 
-    private async Task<IngestReport> PollOnceAsync(IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private async Task<IngestReport> PollOnceAsync(IProgress<IngestProgress>? progress, Func<CancellationToken, Task> beforeEachBatch, CancellationToken cancellationToken)
     {
         var recovered = await RecoverAsync(cancellationToken);
         long? uidValidity = null;
@@ -118,6 +123,7 @@ public sealed partial class IngestPoller(
                 for (var b = 0; b <= batches.Count; b++)
                 {
                     RecordedBatch? current = null;
+                    await beforeEachBatch(cancellationToken);
                     if (b < batches.Count)
                     {
                         var downloaded = await download!;

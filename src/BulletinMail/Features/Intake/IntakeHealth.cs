@@ -17,19 +17,30 @@ public sealed record IntakeHealthReport(
     OutgoingMailReport OutgoingMail,
     string? SendPaused,
     string? DiskFull,
+    MailboxPoller? Poller,
+    long WorkersAlive,
     bool Healthy);
 
 /// <summary>
-/// Intake's health for anyone who asks (a monitor, a load balancer): the status and ages only. The
-/// mailbox (account, host or path) and the last error are for signed-in users (issue 15).
+/// The worker that polls the mailbox now (<paramref name="Polling"/>: it holds the lease), or that
+/// polled it last; as an operator reads it, "process 1234 on host".
 /// </summary>
-public sealed record IntakeHealthSummary(bool Healthy, double? LastPollAgeSeconds, double? LastSuccessfulPollAgeSeconds, double? OldestUnprocessedAgeSeconds)
+public sealed record MailboxPoller(string Worker, bool Polling, DateTimeOffset Since);
+
+/// <summary>
+/// Intake's health for anyone who asks (a monitor, a load balancer): the status and ages only. The
+/// mailbox (account, host or path) and the last error are for signed-in users (issue 15). Of the
+/// workers (issue 14): how many are alive and whether one polls now; which one, for signed-in users.
+/// </summary>
+public sealed record IntakeHealthSummary(
+    bool Healthy, double? LastPollAgeSeconds, double? LastSuccessfulPollAgeSeconds, double? OldestUnprocessedAgeSeconds, long WorkersAlive, bool MailboxPolling)
 {
     public static IntakeHealthSummary Of(IntakeHealthReport report, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(report);
         double? Age(DateTimeOffset? instant) => instant is { } i ? Math.Round((now - i).TotalSeconds) : null;
-        return new(report.Healthy, Age(report.LastPollAt), Age(report.LastSuccessfulPollAt), report.OldestUnprocessedAgeSeconds);
+        return new(
+            report.Healthy, Age(report.LastPollAt), Age(report.LastSuccessfulPollAt), report.OldestUnprocessedAgeSeconds, report.WorkersAlive, report.Poller?.Polling == true);
     }
 }
 
@@ -39,7 +50,8 @@ public sealed record IntakeHealthSummary(bool Healthy, double? LastPollAgeSecond
 /// intake unhealthy: reports still come in.
 /// </summary>
 public sealed class IntakeHealth(
-    DbConnectionFactory connections, IMailboxSource mailbox, OutgoingMail outgoing, Microsoft.Extensions.Options.IOptions<IntakeOptions> options, TimeProvider time)
+    DbConnectionFactory connections, IMailboxSource mailbox, OutgoingMail outgoing, MailboxLease lease, WorkerRegistry workers,
+    Microsoft.Extensions.Options.IOptions<IntakeOptions> options, TimeProvider time)
 {
     private const string Query = """
         SELECT
@@ -63,11 +75,14 @@ public sealed class IntakeHealth(
         var oldest = Parse(row.OldestUnprocessed);
 
         var diskFull = Durability.FreeMegabytes(connections.DataDirectory) < Durability.LowSpaceMegabytes ? Durability.DescribeDiskFull(connections.DataDirectory) : null;
+        var holder = await lease.ReadAsync(mailbox.Key, cancellationToken);
+        var poller = holder is null ? null : new MailboxPoller(Bulletins.SenderIdentity.Describe(holder.Holder), holder.Polling(now), holder.TakenAt);
         var healthy = lastSuccess is { } success && now - success <= options.Value.StaleAfter && diskFull is null;
         return new IntakeHealthReport(
             mailbox.Key, Parse(row.LastPollAt), lastSuccess, row.LastError,
             oldest is { } o ? Math.Round((now - o).TotalSeconds) : null,
-            row.Quarantined, row.Held, row.Backlog, await outgoing.ReadAsync(cancellationToken), row.SendPaused, diskFull, healthy);
+            row.Quarantined, row.Held, row.Backlog, await outgoing.ReadAsync(cancellationToken), row.SendPaused, diskFull,
+            poller, await workers.CountAliveAsync(cancellationToken), healthy);
     }
 
     private sealed class Row

@@ -23,6 +23,8 @@ public static class IntakeServiceCollectionExtensions
         services.AddSingleton<Acknowledger>();
         services.AddSingleton<SubmissionProcessor>();
         services.AddSingleton<IngestPoller>();
+        services.AddSingleton<MailboxLease>();
+        services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<SerialPoller>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<IntakeHealth>();

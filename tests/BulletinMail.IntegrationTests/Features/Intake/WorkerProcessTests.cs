@@ -62,7 +62,7 @@ public sealed partial class WorkerProcessTests(DovecotServer dovecot, ITestOutpu
 
         // Anonymous callers see the status and ages, not the mailbox nor its errors (issue 15).
         using var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
-        Assert.Equal(["healthy", "lastPollAgeSeconds", "lastSuccessfulPollAgeSeconds", "oldestUnprocessedAgeSeconds"], health.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["healthy", "lastPollAgeSeconds", "lastSuccessfulPollAgeSeconds", "oldestUnprocessedAgeSeconds", "workersAlive", "mailboxPolling"], health.RootElement.EnumerateObject().Select(p => p.Name));
     }
 
     private Process Start(string folder, params string[] args)
