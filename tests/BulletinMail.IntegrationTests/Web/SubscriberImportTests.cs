@@ -159,7 +159,7 @@ public sealed class SubscriberImportTests : IAsyncLifetime
         while ((import = (await imports.GetAsync(token, CancellationToken.None))!).State != SubscriberImports.Done && DateTime.UtcNow < deadline)
         {
             seen.Add(import.Done);
-            await Task.Delay(20);
+            await Task.Delay(2); // often enough to see the job between two of its 40 batches
         }
 
         Assert.True(import.State == SubscriberImports.Done, $"the import is {import.State} at {import.Done} after 120 s; jobs: {web.Jobs()}");
