@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using BulletinMail.Features.Accounts;
-using BulletinMail.Features.Bulletins;
 using BulletinMail.Features.Intake;
 using BulletinMail.Hosting;
-using BulletinMail.Platform;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;

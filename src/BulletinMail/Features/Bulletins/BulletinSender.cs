@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using BulletinMail.Features.Subscribers;
 using BulletinMail.Mail;
+using BulletinMail.Platform;
 using Microsoft.Extensions.Options;
 
 namespace BulletinMail.Features.Bulletins;
@@ -88,18 +89,18 @@ public sealed partial class BulletinSender(
 
         // Each run is a sender of its own, even within one process: two runs at once (a Hangfire
         // job and the schedule's resume) must not both hold the lease.
-        var senderId = SenderIdentity.New();
-        var lease = await deliveries.TryLeaseAsync(issue.Id, senderId, options.Value.SenderTimeout, SenderIdentity.IsGone, cancellationToken);
+        var senderId = LeaseHolderIdentity.New();
+        var lease = await deliveries.TryLeaseAsync(issue.Id, senderId, options.Value.SenderTimeout, LeaseHolderIdentity.IsGone, cancellationToken);
         if (!lease.Taken)
         {
             var silent = time.GetUtcNow() - (lease.HolderSeenAt ?? time.GetUtcNow());
             return new SendReport(SendOutcome.Busy, await deliveries.CountsAsync(issue.Id, cancellationToken), null,
-                $"{SenderIdentity.Describe(lease.Holder!)} is sending this issue (last heard from {silent.TotalSeconds:0} s ago)");
+                $"{LeaseHolderIdentity.Describe(lease.Holder!)} is sending this issue (last heard from {silent.TotalSeconds:0} s ago)");
         }
 
         if (lease.Holder is { } previous && previous != senderId)
         {
-            LogTookOver(issue.Number, SenderIdentity.Describe(previous));
+            LogTookOver(issue.Number, LeaseHolderIdentity.Describe(previous));
         }
 
         using var run = new SendRun();

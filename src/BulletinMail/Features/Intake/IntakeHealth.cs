@@ -1,5 +1,6 @@
 using BulletinMail.Data;
 using BulletinMail.Mail;
+using BulletinMail.Platform;
 using Dapper;
 
 namespace BulletinMail.Features.Intake;
@@ -76,7 +77,7 @@ public sealed class IntakeHealth(
 
         var diskFull = Durability.FreeMegabytes(connections.DataDirectory) < Durability.LowSpaceMegabytes ? Durability.DescribeDiskFull(connections.DataDirectory) : null;
         var holder = await lease.ReadAsync(mailbox.Key, cancellationToken);
-        var poller = holder is null ? null : new MailboxPoller(Bulletins.SenderIdentity.Describe(holder.Holder), holder.Polling(now), holder.TakenAt);
+        var poller = holder is null ? null : new MailboxPoller(LeaseHolderIdentity.Describe(holder.Holder), holder.Polling(now), holder.TakenAt);
         var healthy = lastSuccess is { } success && now - success <= options.Value.StaleAfter && diskFull is null;
         return new IntakeHealthReport(
             mailbox.Key, Parse(row.LastPollAt), lastSuccess, row.LastError,

@@ -1,5 +1,5 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
+using BulletinMail.Platform;
 using Dapper;
 
 namespace BulletinMail.Features.Intake;
@@ -53,7 +53,7 @@ public sealed class MailboxLease(DbConnectionFactory connections, TimeProvider t
 
         // Held: by a process of this host that was killed, it is taken at once, and only from that holder.
         var current = await ReadAsync(connection, mailbox, cancellationToken);
-        return current is not null && SenderIdentity.IsGone(current.Holder)
+        return current is not null && LeaseHolderIdentity.IsGone(current.Holder)
             && await connection.ExecuteAsync(new CommandDefinition(Claim, parameters with { gone = current.Holder }, cancellationToken: cancellationToken)) == 1;
     }
 
@@ -79,7 +79,7 @@ public sealed class MailboxLease(DbConnectionFactory connections, TimeProvider t
     public async Task<bool> IsAbandonedAsync(string mailbox, CancellationToken cancellationToken)
     {
         var current = await ReadAsync(mailbox, cancellationToken);
-        return current is { ExpiresAt: not null } && (!current.Polling(time.GetUtcNow()) || SenderIdentity.IsGone(current.Holder));
+        return current is { ExpiresAt: not null } && (!current.Polling(time.GetUtcNow()) || LeaseHolderIdentity.IsGone(current.Holder));
     }
 
     public async Task<MailboxHolder?> ReadAsync(string mailbox, CancellationToken cancellationToken)

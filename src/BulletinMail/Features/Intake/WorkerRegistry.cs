@@ -1,5 +1,5 @@
 using BulletinMail.Data;
-using BulletinMail.Features.Bulletins;
+using BulletinMail.Platform;
 using Dapper;
 
 namespace BulletinMail.Features.Intake;
@@ -22,7 +22,7 @@ public sealed class WorkerRegistry(DbConnectionFactory connections, TimeProvider
     private readonly DateTimeOffset startedAt = time.GetUtcNow();
 
     /// <summary>This process as a worker, and as a mailbox lease's holder.</summary>
-    public string Self { get; } = SenderIdentity.New();
+    public string Self { get; } = LeaseHolderIdentity.New();
 
     public async Task BeatAsync(CancellationToken cancellationToken)
     {

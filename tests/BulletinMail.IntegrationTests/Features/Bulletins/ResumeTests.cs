@@ -4,6 +4,7 @@ using BulletinMail.Features.Parsing;
 using BulletinMail.Features.Review;
 using BulletinMail.Features.Subscribers;
 using BulletinMail.IntegrationTests.Web;
+using BulletinMail.Platform;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,7 +41,7 @@ public sealed class ResumeTests : IAsyncLifetime
         var deliveries = Get<DeliveryStore>();
         Assert.True(await issues.TransitionAsync("2016-06", IssueState.Approved, IssueState.Sending, "test", CancellationToken.None));
         var issue = (await issues.GetAsync("2016-06", CancellationToken.None))!;
-        Assert.True((await deliveries.TryLeaseAsync(issue.Id, "dead-worker", TimeSpan.FromSeconds(30), SenderIdentity.IsGone, CancellationToken.None)).Taken);
+        Assert.True((await deliveries.TryLeaseAsync(issue.Id, "dead-worker", TimeSpan.FromSeconds(30), LeaseHolderIdentity.IsGone, CancellationToken.None)).Taken);
         await deliveries.EnqueueAsync(issue.Id, CancellationToken.None);
 
         // While the lease is fresh, a resume gives way to its holder.

@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace BulletinMail.Features.Bulletins;
+namespace BulletinMail.Platform;
 
 /// <summary>
-/// Who holds a send's lease: <c>host:pid:run</c>. A holder on this host whose process is gone
-/// (killed) is known dead at once, so a resume need not wait for its lease to go stale; one on
-/// another host can only be judged by its silence.
+/// Who holds a lease (a bulletin send's, a mailbox poll's): <c>host:pid:run</c>. A holder on this
+/// host whose process is gone (killed) is known dead at once, so a takeover need not wait for its
+/// lease to go stale; one on another host can only be judged by its silence.
 /// </summary>
-public static class SenderIdentity
+public static class LeaseHolderIdentity
 {
-    /// <summary>A new sender of this process (each run is a sender of its own).</summary>
+    /// <summary>A new holder of this process (each run is a holder of its own).</summary>
     public static string New() => $"{Environment.MachineName}:{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}:{Guid.NewGuid():N}";
 
     /// <summary>Whether the holder is a process of this host that no longer runs.</summary>
